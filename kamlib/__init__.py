@@ -1,0 +1,87 @@
+"""kamlib — key-account management methods applied to client and sales data.
+
+The helper package of the KAM Workbook course. Type ``kamlib.`` and press Tab to
+see the whole method: one public name per idea. Names are loaded on first use,
+so ``import kamlib`` stays fast (pandas, matplotlib and ipywidgets are imported
+only by the functions that need them).
+
+Layout
+------
+- ``kamlib.data``       canonical tables, readers for your own exports, the sample company
+- ``kamlib.analytics``  typologies, key accounts, ABC-XYZ, concentration, NPS, lost clients
+- ``kamlib.toolkit``    VIP programme, problem register, dossier, win-back, retention, the manager
+- ``kamlib.course``     exercise checking, glossary
+- ``kamlib.widgets``    interactive explorers for the notebooks
+- ``kamlib.labels``     every user-facing word, for translations
+- ``kamlib.cli``        the ``kam`` command line
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (relative to kamlib)
+_EXPORTS: dict[str, str] = {
+    # --- data: schema, readers, sample company ---
+    "TABLES": "data._schema",
+    "read_orders": "data._readers",
+    "read_clients": "data._readers",
+    "read_nps": "data._readers",
+    "read_contacts": "data._readers",
+    "read_managers": "data._readers",
+    "read_competitor_offers": "data._readers",
+    "read_table": "data._readers",
+    "excluded_rows": "data._readers",
+    "load_report": "data._readers",
+    "load_sample": "data._sample",
+    "make_sample": "data._sample",
+    "write_sample": "data._sample",
+    "SAMPLE_SEED": "data._sample",
+    "SAMPLE_AS_OF": "data._sample",
+    # --- analytics: typologies, key accounts, ABC-XYZ ---
+    "classify_clients": "analytics._typology",
+    "key_accounts": "analytics._key_accounts",
+    "abc_xyz": "analytics._abc_xyz",
+    "abc_xyz_matrix": "analytics._abc_xyz",
+    "cell_strategy": "analytics._abc_xyz",
+    "cell_strategies": "analytics._abc_xyz",
+    "class_migration": "analytics._abc_xyz",
+    "abc_xyz_to_excel": "analytics._excel",
+    "plot_pareto": "analytics._plots",
+    "plot_abc_xyz_matrix": "analytics._plots",
+    # --- analytics: concentration, NPS, lost clients ---
+    "concentration": "analytics._concentration",
+    "lose_client_scenario": "analytics._concentration",
+    "nps": "analytics._nps",
+    "nps_by": "analytics._nps",
+    "nps_change": "analytics._nps",
+    "nps_by_account": "analytics._nps",
+    "churn_status": "analytics._churn",
+    "churn_dynamics": "analytics._churn",
+    "winback_list": "analytics._churn",
+    # --- toolkit: register, questionnaire, dossier, decision map ---
+    # --- toolkit: VIP cadence/staffing, win-back, retention, manager ---
+    # --- course: checking, glossary, widgets ---
+}
+
+__all__ = sorted(
+    ["KamError", "KamDataError", "KamArgumentError", "KamDataWarning", "__version__", *_EXPORTS]
+)
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'kamlib' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # cache: the next lookup is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,1 @@
+"""kamlib.analytics — see the package docstring of kamlib for the layout."""

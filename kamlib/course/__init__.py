@@ -1,0 +1,1 @@
+"""kamlib.course — see the package docstring of kamlib for the layout."""

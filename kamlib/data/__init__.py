@@ -1,0 +1,1 @@
+"""kamlib.data — see the package docstring of kamlib for the layout."""

@@ -1,0 +1,1 @@
+"""kamlib.toolkit — see the package docstring of kamlib for the layout."""
