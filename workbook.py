@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Set up the KAM Workbook and start the course or run the tests — with nothing but Python 3.11+.
+
+    python3 workbook.py course     # set up, then open the course in JupyterLab at the start page
+    python3 workbook.py test       # set up, then run the whole test suite (what CI runs)
+    python3 workbook.py setup      # only set up (create .venv and install the pinned versions)
+
+Setting up creates ``.venv/`` beside this file and installs the exact versions
+in ``requirements/lock.txt`` (the ones the notebooks' stored outputs were made
+with) plus ``kamlib`` itself in editable mode. It is skipped when nothing
+changed since the last time, so the second start is quick.
+
+Anything after the command is passed on: ``python3 workbook.py test -k abc`` to
+pytest, ``python3 workbook.py course --port 9999`` to JupyterLab.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+LOCK = ROOT / "requirements" / "lock.txt"
+BOOTSTRAP = ROOT / "requirements" / "bootstrap.txt"
+STAMP = VENV / ".kamlib-installed"
+START_PAGE = "notebooks/00_start_here.ipynb"
+
+# What the test command runs: unit tests, doctests, and every course notebook and
+# solved exercise re-executed and compared with its stored outputs (nbval).
+TEST_ARGS = [
+    "-m", "pytest",
+    "tests", "kamlib", "notebooks", "exercises/solved",
+    "--nbval", "--nbval-current-env",
+    "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+    "-n", "2", "--dist", "loadfile",
+]
+
+
+def say(message: str) -> None:
+    print(f"[workbook] {message}", flush=True)
+
+
+def run(*args: str | Path, **kwargs) -> None:
+    subprocess.run([str(a) for a in args], check=True, **kwargs)
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256()
+    for path in (LOCK, BOOTSTRAP, ROOT / "pyproject.toml"):
+        h.update(path.read_bytes())
+    h.update(sys.version.encode())
+    return h.hexdigest()
+
+
+def setup() -> None:
+    """Create ``.venv`` and install the pinned versions, unless already done."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"[workbook] Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        say(f"creating the environment in {VENV} ...")
+        venv.create(VENV, with_pip=True)
+    fingerprint = _fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    say("installing the pinned packages (requirements/lock.txt) ... this takes a minute the first time")
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    run(PY, "-m", "pip", "install", "--quiet", "-r", BOOTSTRAP, env=env)
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    install = ["pip", "install", "--python", PY, "--compile-bytecode", "-r", LOCK, "-e", ROOT]
+    try:
+        run(uv, *install, "--quiet", env=env)
+    except (subprocess.CalledProcessError, OSError):
+        say("uv could not install; falling back to pip (slower)")
+        run(PY, "-m", "pip", "install", "--quiet", "-r", LOCK, "-e", ROOT, env=env)
+    STAMP.write_text(fingerprint)
+    say("environment ready")
+
+
+def _jupyter_env() -> dict[str, str]:
+    # Prefer the kernels and settings of .venv over anything in the user's home,
+    # so the course always runs on the pinned versions.
+    return {**os.environ, "JUPYTER_PREFER_ENV_PATH": "1", "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
+
+
+def course(extra: list[str]) -> int:
+    """Start JupyterLab on the course's start page and print the address to open."""
+    setup()
+    args = [str(BIN / "jupyter"), "lab", START_PAGE, f"--ServerApp.root_dir={ROOT}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")  # JupyterLab refuses root without it
+    if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+        args.append("--no-browser")  # nothing to open a browser on; the address is printed below
+    args += extra
+    say(f"starting JupyterLab on {START_PAGE}; open the http://localhost... address it prints below "
+        "(Ctrl+C twice to stop)")
+    try:
+        return subprocess.call(args, cwd=ROOT, env=_jupyter_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def test(extra: list[str]) -> int:
+    """Run the whole test suite on the pinned environment."""
+    setup()
+    env = _jupyter_env()
+    code = subprocess.call([str(PY), *TEST_ARGS, *extra], cwd=ROOT, env=env)
+    if code == 5:  # pytest: no tests collected — that is a failure for us
+        say("no tests were collected")
+        return 1
+    return code
+
+
+def main(argv: list[str]) -> int:
+    commands = {"course": course, "test": test, "setup": lambda extra: setup() or 0}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    if argv[0] == "setup" and "--clean" in argv:
+        shutil.rmtree(VENV, ignore_errors=True)
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
