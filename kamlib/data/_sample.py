@@ -37,6 +37,7 @@ import pandas as pd
 
 from .._errors import KamArgumentError
 from ._folder import TABLE_NAMES, Dataset
+from ._schema import columns_of
 
 __all__ = ["SAMPLE_SEED", "SAMPLE_AS_OF", "load_sample", "write_sample", "generate_sample"]
 
@@ -434,7 +435,7 @@ def generate_sample(seed: int = SAMPLE_SEED) -> dict[str, pd.DataFrame]:
     stories = list(_STORY) + _background_clients(rng)
     orders = _calibrate(_orders(stories, rng), {"C001": 0.35, "C002": 0.11})
     clients = _clients(stories)
-    return {
+    tables = {
         "clients": clients,
         "orders": orders,
         "nps_responses": _nps(clients, orders, rng),
@@ -442,6 +443,7 @@ def generate_sample(seed: int = SAMPLE_SEED) -> dict[str, pd.DataFrame]:
         "managers": _managers(),
         "competitor_offers": _competitor_offers(),
     }
+    return {name: frame[columns_of(name)] for name, frame in tables.items()}
 
 
 def load_sample(seed: int = SAMPLE_SEED) -> Dataset:
