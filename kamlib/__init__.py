@@ -67,6 +67,11 @@ _EXPORTS: dict[str, str] = {
     "winback_list": "analytics._churn",
     # --- toolkit: register, questionnaire, dossier, decision map ---
     # --- toolkit: VIP cadence/staffing, win-back, retention, manager ---
+    "vip_segments": "toolkit._vip",
+    "contact_plan": "toolkit._vip",
+    "vip_staffing": "toolkit._vip",
+    "vip_staffing_case": "toolkit._vip",
+    "split_clients": "toolkit._vip",
     # --- course: checking, glossary, widgets ---
 }
 
