@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -94,14 +95,20 @@ def _jupyter_env() -> dict[str, str]:
 def course(extra: list[str]) -> int:
     """Start JupyterLab on the course's start page and print the address to open."""
     setup()
-    args = [str(BIN / "jupyter"), "lab", START_PAGE, f"--ServerApp.root_dir={ROOT}"]
+    port = next((a.split("=", 1)[1] for a in extra if a.startswith("--port=")), "8888")
+    token = next((a.split("=", 1)[1] for a in extra if ".token=" in a), None)
+    if token is None:
+        token = secrets.token_hex(16)
+        extra = [*extra, f"--IdentityProvider.token={token}"]
+    args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}", f"--port={port}",
+            "--ServerApp.port_retries=0", f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")  # JupyterLab refuses root without it
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         args.append("--no-browser")  # nothing to open a browser on; the address is printed below
-    args += extra
-    say(f"starting JupyterLab on {START_PAGE}; open the http://localhost... address it prints below "
-        "(Ctrl+C twice to stop)")
+    args += [a for a in extra if not a.startswith("--port=")]
+    say("starting JupyterLab; open this address in a browser (Ctrl+C twice to stop):")
+    say(f"    http://localhost:{port}/lab/tree/{START_PAGE}?token={token}")
     try:
         return subprocess.call(args, cwd=ROOT, env=_jupyter_env())
     except KeyboardInterrupt:
