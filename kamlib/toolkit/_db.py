@@ -1,0 +1,201 @@
+"""SQLite plumbing shared by the problem register and the account dossier.
+
+One database file, chosen by the user, holds both tools; each tool ("component")
+owns its tables and its own schema version in the ``schema_version`` table::
+
+    schema_version(component TEXT PRIMARY KEY, version INTEGER, updated_at TEXT)
+
+Migration hook
+--------------
+A component passes a list of migration functions to :func:`ensure_schema`;
+function ``i`` (0-based) takes the schema from version ``i`` to ``i + 1``. A new
+file runs them all; an old file runs only the missing ones, inside the same
+write transaction, so a half-migrated file never exists. To change a schema,
+append a function to the component's list -- never edit an old one. A file
+whose version is *newer* than the list (written by a newer kamlib) is refused
+with a clear :class:`~kamlib.KamDataError` instead of being damaged.
+
+Safety for a workshop
+---------------------
+Every connection uses WAL journaling (readers never block the writer), a busy
+timeout (a writer waits for the lock instead of failing), and every write runs
+inside ``BEGIN IMMEDIATE ... COMMIT`` (:func:`write`), so several processes can
+write to one file at once without losing anything. All SQL is parameterised.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+
+from .._errors import KamArgumentError, KamDataError
+from ..labels import t
+
+__all__ = ["connect", "write", "read", "ensure_schema", "schema_versions", "as_datetime", "as_date", "iso"]
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MEMORY = ":memory:"
+
+
+def connect(path: str | os.PathLike[str], *, timeout: float = 10.0) -> tuple[sqlite3.Connection, str]:
+    """Open (and create on first use) the database file at ``path``.
+
+    Returns the connection, in autocommit mode (transactions are explicit, see
+    :func:`write`), and the path as text for messages.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise KamArgumentError(t("db.bad_path_type", type=type(path).__name__))
+    text = os.fspath(path)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
+        raise KamArgumentError(t("errors.bad_argument", argument="timeout", value=timeout, valid="a number of seconds >= 0"))
+    if text != MEMORY:
+        p = Path(text)
+        if p.is_dir():
+            raise KamArgumentError(t("db.path_is_dir", path=text))
+        if not p.parent.is_dir():
+            raise KamArgumentError(t("db.no_parent", path=text, parent=str(p.parent)))
+    conn = sqlite3.connect(text, timeout=timeout, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if text != MEMORY:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise KamDataError(t("db.not_a_database", path=text, error=str(exc)), file=text) from None
+    return conn, text
+
+
+@contextmanager
+def write(conn: sqlite3.Connection, path: str = "") -> Iterator[sqlite3.Connection]:
+    """Run the block as one write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+
+    ``BEGIN IMMEDIATE`` takes the write lock at the start, so the checks made
+    inside the block (e.g. the current state of a problem) cannot be changed by
+    another process before the block commits. Any exception rolls back.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise KamDataError(t("db.busy", path=path, error=str(exc)), file=path) from None
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+@contextmanager
+def read(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run several SELECTs on one consistent snapshot of the file (a read transaction)."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+def _ensure_version_table(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " component TEXT PRIMARY KEY,"
+        " version INTEGER NOT NULL CHECK (version >= 0),"
+        " updated_at TEXT NOT NULL)"
+    )
+
+
+def ensure_schema(
+    conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], *, path: str = ""
+) -> int:
+    """Bring ``component``'s tables to the latest version; return that version.
+
+    Raises
+    ------
+    KamDataError
+        The file holds a newer version of the component than ``migrations`` knows.
+    """
+    latest = len(migrations)
+    with write(conn, path):
+        _ensure_version_table(conn)
+        row = conn.execute("SELECT version FROM schema_version WHERE component = ?", (component,)).fetchone()
+        current = 0 if row is None else int(row[0])
+        if current > latest:
+            raise KamDataError(
+                t("db.newer_schema", path=path, component=component, version=current, latest=latest), file=path
+            )
+        for step in migrations[current:]:
+            step(conn)
+        if current != latest:
+            conn.execute(
+                "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(component) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+                (component, latest, iso(datetime.now())),
+            )
+    return latest
+
+
+def schema_versions(conn: sqlite3.Connection) -> dict[str, int]:
+    """Every component's schema version stored in the file."""
+    rows = conn.execute("SELECT component, version FROM schema_version ORDER BY component").fetchall()
+    return {c: int(v) for c, v in rows}
+
+
+# ---- time stamps ---------------------------------------------------------------------------
+
+
+def as_datetime(value: object, argument: str = "at") -> datetime:
+    """``value`` as a naive local datetime, to the second; ``None`` means now.
+
+    Accepts a ``datetime`` (a time-zone-aware one is converted to local time), a
+    ``date`` (midnight), a pandas ``Timestamp`` or an ISO text such as
+    ``"2025-03-04 09:30"``.
+    """
+    if value is None:
+        out = datetime.now()
+    elif isinstance(value, datetime):
+        out = value
+    elif isinstance(value, date):
+        out = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            out = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise KamArgumentError(
+                t("errors.bad_argument", argument=argument, value=value, valid="a datetime, a date or ISO text like '2025-03-04 09:30'")
+            ) from None
+    else:
+        raise KamArgumentError(
+            t("errors.bad_argument", argument=argument, value=value, valid="a datetime, a date or ISO text like '2025-03-04 09:30'")
+        )
+    if hasattr(out, "to_pydatetime"):  # pandas Timestamp
+        out = out.to_pydatetime()
+    if out.tzinfo is not None:
+        out = out.astimezone().replace(tzinfo=None)
+    return out.replace(microsecond=0)
+
+
+def as_date(value: object, argument: str) -> date:
+    """``value`` as a calendar date (a datetime loses its time of day)."""
+    if isinstance(value, datetime):
+        return as_datetime(value, argument).date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return as_datetime(value, argument).date()
+        except KamArgumentError:
+            pass
+    raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid="a date or ISO text like '2025-03-04'"))
+
+
+def iso(moment: datetime) -> str:
+    """The stored form of a moment: ``YYYY-MM-DD HH:MM:SS`` (sorts as text)."""
+    return moment.isoformat(sep=" ", timespec="seconds")
