@@ -66,6 +66,11 @@ _EXPORTS: dict[str, str] = {
     "churn_dynamics": "analytics._churn",
     "winback_list": "analytics._churn",
     # --- toolkit: register, questionnaire, dossier, decision map ---
+    "Register": "toolkit._register",
+    "open_register": "toolkit._register",
+    "register_states": "toolkit._register",
+    "vip_questionnaire": "toolkit._questionnaire",
+    "questionnaire_form": "toolkit._questionnaire",
     # --- toolkit: VIP cadence/staffing, win-back, retention, manager ---
     "vip_segments": "toolkit._vip",
     "contact_plan": "toolkit._vip",
