@@ -78,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "vip_staffing_case": "toolkit._vip",
     "split_clients": "toolkit._vip",
     # --- course: checking, glossary, widgets ---
+    "glossary": "course._glossary",
 }
 
 __all__ = sorted(

@@ -1,0 +1,100 @@
+"""The course glossary, as ``kamlib.glossary()`` in a notebook and ``GLOSSARY.md`` in the repository."""
+
+from __future__ import annotations
+
+import difflib
+import html
+from dataclasses import dataclass
+
+from .._errors import KamArgumentError
+from ..labels import all_labels, get_language, t
+
+__all__ = ["glossary", "GlossaryEntry", "glossary_markdown"]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One term: its name, definition and the module that teaches it."""
+
+    term: str
+    definition: str
+    module: str
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.module}): {self.definition}"
+
+    __repr__ = __str__
+
+    def _repr_markdown_(self) -> str:
+        return f"**{html.escape(self.term)}** ({self.module}) — {html.escape(self.definition)}"
+
+
+def _keys() -> list[str]:
+    labels = all_labels(get_language())
+    return [k.split(".", 1)[1] for k in labels if k.startswith("glossary.")]
+
+
+def _entry(key: str) -> GlossaryEntry:
+    return GlossaryEntry(t(f"glossary_term.{key}"), t(f"glossary.{key}"), t(f"glossary_module.{key}"))
+
+
+def glossary(term: str | None = None):
+    """Look up a term of the course, or list them all.
+
+    Parameters
+    ----------
+    term : str, optional
+        A term such as ``"NPS"``, ``"key account"`` or ``"hhi"`` (any case; the
+        abbreviation in brackets works too). Without it, every term is returned.
+
+    Returns
+    -------
+    GlossaryEntry or pandas.DataFrame
+        One entry, or a table of all terms (columns ``term, module, definition``).
+
+    Raises
+    ------
+    KamArgumentError
+        When no entry matches; the message suggests the closest terms.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> kamlib.glossary("NPS").module
+    'M7'
+    >>> kamlib.glossary("cv").term
+    'coefficient of variation (CV)'
+    >>> len(kamlib.glossary()) > 40
+    True
+    """
+    if term is None:
+        import pandas as pd
+
+        rows = [_entry(k) for k in _keys()]
+        return pd.DataFrame({"term": [e.term for e in rows], "module": [e.module for e in rows],
+                             "definition": [e.definition for e in rows]})
+    wanted = " ".join(str(term).lower().replace("-", " ").replace("_", " ").split())
+    names = {}
+    for key in _keys():
+        name = t(f"glossary_term.{key}").lower().replace("-", " ")
+        names[key.replace("_", " ")] = key
+        names[name] = key
+        if "(" in name:  # "net promoter score (nps)": also "nps" and "net promoter score"
+            head, abbrev = name[:-1].split("(", 1)
+            names[abbrev.strip()] = key
+            names[head.strip()] = key
+    if wanted in names:
+        return _entry(names[wanted])
+    suggestions = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5) or sorted(names)[:3]
+    raise KamArgumentError(t("glossary_ui.not_found", term=term, suggestions=", ".join(suggestions)))
+
+
+def glossary_markdown() -> str:
+    """The whole glossary as a Markdown page (the content of ``GLOSSARY.md``)."""
+    entries = sorted((_entry(k) for k in _keys()), key=lambda e: e.term.strip('"').lower())
+    lines = [f"# {t('glossary_ui.heading')}", "",
+             "Generated from `kamlib/labels/en/glossary.toml` (`python -m kamlib.course.glossary > GLOSSARY.md`);",
+             "in a notebook: `kamlib.glossary(\"term\")`.", ""]
+    for e in entries:
+        lines += [f"**{e.term}** ({e.module}) — {e.definition}", ""]
+    return "\n".join(lines)
