@@ -31,6 +31,10 @@ __all__ = [
     "check_no_missing",
     "check_unique",
     "first_rows",
+    "rows_with_values",
+    "check_date",
+    "check_date_column",
+    "check_numeric_column",
 ]
 
 _SHOW_ROWS = 5  # how many offending rows a message lists
@@ -133,3 +137,108 @@ def check_unique(frame: pd.DataFrame, columns: Sequence[str], *, argument: str) 
             column=columns[0],
             rows=first_rows(bad),
         )
+
+
+# --- dates and numbers (added for the analytics of concentration, NPS and lost clients) ---
+
+
+def rows_with_values(index: Iterable[object], values: Iterable[object], limit: int = _SHOW_ROWS) -> str:
+    """``"row 3: 'abc', row 7: nan"`` for the first ``limit`` offending rows (for messages)."""
+    parts = []
+    for i, (label, value) in enumerate(zip(index, values)):
+        if i >= limit:
+            break
+        parts.append(t("validate_data.row_value", row=label, value=value))
+    return ", ".join(parts)
+
+
+def check_date(value: object, argument: str) -> pd.Timestamp:
+    """Raise :class:`KamArgumentError` unless ``value`` is one date; return it as a midnight Timestamp.
+
+    Accepts text such as ``"2025-06-30"``, :class:`datetime.date`, :class:`datetime.datetime`,
+    :class:`pandas.Timestamp` and :class:`numpy.datetime64`. The time of day is dropped, so an
+    analysis "as of" a date includes the whole of that day.
+
+    >>> check_date("2025-06-30", "as_of")
+    Timestamp('2025-06-30 00:00:00')
+    """
+    try:
+        ts = pd.Timestamp(value) if value is not None and not isinstance(value, (bool, Real)) else pd.NaT
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if ts is pd.NaT or pd.isna(ts):
+        raise KamArgumentError(t("validate_data.not_a_date", argument=argument, value=value))
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize()
+
+
+def check_date_column(frame: pd.DataFrame, column: str, *, argument: str) -> pd.Series:
+    """The ``column`` of ``frame`` as timezone-naive dates; :class:`KamDataError` names rows that are not dates.
+
+    A datetime column is used as it is (a timezone is dropped, keeping local time);
+    text is parsed with :func:`pandas.to_datetime`. Empty cells count as bad rows.
+    """
+    col = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        if getattr(col.dt, "tz", None) is not None:
+            col = col.dt.tz_localize(None)
+        bad = col.isna()
+        parsed = col
+    else:
+        try:
+            parsed = pd.to_datetime(col, errors="coerce")
+        except (TypeError, ValueError):
+            parsed = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+        bad = parsed.isna()
+    if bad.any():
+        rows = frame.index[bad.to_numpy()]
+        raise KamDataError(
+            t(
+                "validate_data.bad_dates",
+                argument=argument,
+                column=column,
+                n=int(bad.sum()),
+                rows=rows_with_values(rows, col[bad]),
+            ),
+            file=argument,
+            column=column,
+            rows=first_rows(rows),
+        )
+    return parsed
+
+
+def check_numeric_column(frame: pd.DataFrame, column: str, *, argument: str) -> pd.Series:
+    """The ``column`` of ``frame`` as float numbers; :class:`KamDataError` names rows that are not numbers.
+
+    Empty cells and text count as bad rows; booleans are refused.
+    """
+    col = frame[column]
+    if pd.api.types.is_bool_dtype(col.dtype):
+        bad = pd.Series(True, index=col.index)
+        parsed = col
+    elif pd.api.types.is_numeric_dtype(col.dtype):
+        parsed = col.astype("float64")
+        bad = parsed.isna()
+    elif isinstance(col.dtype, pd.StringDtype):
+        bad = pd.Series(True, index=col.index)  # text is refused, even "12.5": read the file with kamlib's readers
+        parsed = col
+    else:  # object: numbers mixed with other things
+        is_number = col.map(lambda v: isinstance(v, Real) and not isinstance(v, bool))
+        parsed = pd.to_numeric(col.where(is_number), errors="coerce").astype("float64")
+        bad = parsed.isna()
+    if bad.any():
+        rows = frame.index[bad.to_numpy()]
+        raise KamDataError(
+            t(
+                "validate_data.bad_numbers",
+                argument=argument,
+                column=column,
+                n=int(bad.sum()),
+                rows=rows_with_values(rows, col[bad]),
+            ),
+            file=argument,
+            column=column,
+            rows=first_rows(rows),
+        )
+    return parsed
