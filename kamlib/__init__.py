@@ -77,6 +77,14 @@ _EXPORTS: dict[str, str] = {
     "vip_staffing": "toolkit._vip",
     "vip_staffing_case": "toolkit._vip",
     "split_clients": "toolkit._vip",
+    "lost_reasons": "toolkit._winback",
+    "lost_client_causes": "toolkit._winback",
+    "lost_client_mistakes": "toolkit._winback",
+    "CompetitorSWOT": "toolkit._winback",
+    "tows": "toolkit._winback",
+    "deal_economics": "toolkit._winback",
+    "deal_lines": "toolkit._winback",
+    "counter_offer_report": "toolkit._winback",
     # --- course: checking, glossary, widgets ---
     "glossary": "course._glossary",
 }
