@@ -159,18 +159,18 @@ class OrderKeys:
 
 
 def label_rank(values: pd.Index | pd.Series | np.ndarray) -> np.ndarray:
-    """Rank (0 = first) of each value in ascending order, ties by position; mixed types compare as text.
+    """Dense rank (0 = smallest) of each value in ascending order: equal values share a rank.
 
-    Used to break ties between equal numbers deterministically: by the label, ascending.
+    Used to sort by labels and to break ties between equal numbers deterministically (by the
+    label, ascending). Values of mixed types compare as text; empty cells rank last.
     """
     values = pd.Index(values)
     try:
-        order = values.argsort(kind="stable")
+        codes, _ = pd.factorize(values, sort=True)
     except TypeError:
-        order = values.astype(str).argsort(kind="stable")
-    rank = np.empty(len(values), dtype=np.int64)
-    rank[order] = np.arange(len(values))
-    return rank
+        codes, _ = pd.factorize(values.astype(str), sort=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
 
 def percent(x: float, digits: int = 1) -> str:
