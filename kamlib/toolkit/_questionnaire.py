@@ -257,6 +257,19 @@ def _answer_text(value: object) -> str:
     return str(value)
 
 
+def _yes_no(value: object) -> str | None:
+    """``"yes"``/``"no"`` for a stored or given yes/no answer (True, "yes", the label), else None."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("yes", t("vip_form.yes").lower()):
+            return "yes"
+        if word in ("no", t("vip_form.no").lower()):
+            return "no"
+    return None
+
+
 def _form_markdown(frame: pd.DataFrame, given: Mapping[str, object], resume_at: str | None) -> str:
     lines = [f"# {t('vip_form.title')}", "", f"*{t('vip_form.intro')}*", ""]
     number = 0
@@ -275,8 +288,9 @@ def _form_markdown(frame: pd.DataFrame, given: Mapping[str, object], resume_at: 
                 continue
             number += 1
             if q.kind == "yes_no":
-                box = f"[{'x' if answer == t('vip_form.yes') else ' '}] {t('vip_form.yes')} " \
-                      f"[{'x' if answer == t('vip_form.no') else ' '}] {t('vip_form.no')}"
+                ticked = _yes_no(given.get(q.question_id))
+                box = f"[{'x' if ticked == 'yes' else ' '}] {t('vip_form.yes')} " \
+                      f"[{'x' if ticked == 'no' else ' '}] {t('vip_form.no')}"
                 lines.append(f"{number}. {md(q.text)} {box}")
             elif q.kind == "people":
                 fields = _PEOPLE_FIELDS[q.question_id]
@@ -356,10 +370,10 @@ def _form_html(frame: pd.DataFrame, given: Mapping[str, object], resume_at: str 
             resume = f'<div class="resume">&#9654; {h(t("vip_form.resume_here"))}</div>' if q.question_id == resume_at else ""
             item = [f"<li>{resume}{h(q.text)}"]
             if q.kind == "yes_no":
-                yes, no = t("vip_form.yes"), t("vip_form.no")
+                ticked = _yes_no(given.get(q.question_id))
                 item.append(
-                    f" &nbsp; {'&#9746;' if answer == yes else '&#9744;'} {h(yes)}"
-                    f" &nbsp; {'&#9746;' if answer == no else '&#9744;'} {h(no)}"
+                    f" &nbsp; {'&#9746;' if ticked == 'yes' else '&#9744;'} {h(t('vip_form.yes'))}"
+                    f" &nbsp; {'&#9746;' if ticked == 'no' else '&#9744;'} {h(t('vip_form.no'))}"
                 )
             elif q.kind == "people":
                 fields = _PEOPLE_FIELDS[q.question_id]
