@@ -85,6 +85,11 @@ _EXPORTS: dict[str, str] = {
     "deal_economics": "toolkit._winback",
     "deal_lines": "toolkit._winback",
     "counter_offer_report": "toolkit._winback",
+    "retention_methods": "toolkit._retention",
+    "loyalty_principles": "toolkit._retention",
+    "retention_blocks": "toolkit._retention",
+    "retention_rules": "toolkit._retention",
+    "suggest_methods": "toolkit._retention",
     # --- course: checking, glossary, widgets ---
     "glossary": "course._glossary",
 }
