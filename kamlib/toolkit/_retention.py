@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._errors import KamDataError
 from .._validate import check_columns, check_frame, check_number
 from ..labels import t
 

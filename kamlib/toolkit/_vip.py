@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import KamArgumentError, KamDataError
-from .._validate import check_choice, check_columns, check_frame, check_no_missing, check_number, first_rows
+from .._validate import check_choice, check_columns, check_no_missing, check_number, first_rows
 from ..labels import t
 from ._worked import Worked, ceil, fmt
 
