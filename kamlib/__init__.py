@@ -90,6 +90,17 @@ _EXPORTS: dict[str, str] = {
     "retention_blocks": "toolkit._retention",
     "retention_rules": "toolkit._retention",
     "suggest_methods": "toolkit._retention",
+    "manager_capacity": "toolkit._manager",
+    "effectiveness_criteria": "toolkit._manager",
+    "manager_scorecard": "toolkit._manager",
+    "meeting_norms": "toolkit._manager",
+    "opportunity_funnel": "toolkit._manager",
+    "hiring_funnel": "toolkit._manager",
+    "pay_levels": "toolkit._manager",
+    "manager_duties": "toolkit._manager",
+    "manager_skills": "toolkit._manager",
+    "training_stages": "toolkit._manager",
+    "management_mistakes": "toolkit._manager",
     # --- course: checking, glossary, widgets ---
     "glossary": "course._glossary",
 }
