@@ -71,6 +71,14 @@ _EXPORTS: dict[str, str] = {
     "register_states": "toolkit._register",
     "vip_questionnaire": "toolkit._questionnaire",
     "questionnaire_form": "toolkit._questionnaire",
+    "Dossier": "toolkit._dossier",
+    "AccountDossier": "toolkit._dossier",
+    "relationship_coverage": "toolkit._dossier",
+    "important_dates": "toolkit._dossier",
+    "three_p_screen": "toolkit._dossier",
+    "plot_decision_map": "toolkit._dossier",
+    "dossier_to_markdown": "toolkit._dossier",
+    "dossier_to_html": "toolkit._dossier",
     # --- toolkit: VIP cadence/staffing, win-back, retention, manager ---
     "vip_segments": "toolkit._vip",
     "contact_plan": "toolkit._vip",
@@ -102,6 +110,9 @@ _EXPORTS: dict[str, str] = {
     "training_stages": "toolkit._manager",
     "management_mistakes": "toolkit._manager",
     # --- course: checking, glossary, widgets ---
+    "exercise": "course._checking",
+    "progress": "course._checking",
+    "class_report": "course.grade",
     "glossary": "course._glossary",
 }
 
