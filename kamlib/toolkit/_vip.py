@@ -281,7 +281,7 @@ def contact_plan(
     Raises
     ------
     KamDataError
-        A missing column, an empty cell, a repeated client or an unknown segment.
+        A missing column, an empty table or cell, a repeated client or an unknown segment.
     KamArgumentError
         A bad year, sweep window or ``key_month_in_quarter``.
 
@@ -311,6 +311,8 @@ def contact_plan(
     check_number(year, "year", minimum=1, integer=True)
     sweep = _check_months(sweep_months, "sweep_months")
     check_choice(key_month_in_quarter, "key_month_in_quarter", (1, 2, 3))
+    if segments.empty:
+        raise KamDataError(t("errors.empty_table", file="segments"), file="segments")
 
     dup = segments[client_col].duplicated(keep=False)
     if dup.any():

@@ -134,6 +134,8 @@ def test_contact_plan_errors(segments):
         contact_plan(segments, 2025, sweep_months=())
     with pytest.raises(KamDataError, match="repeat the same client_id"):
         contact_plan(pd.concat([segments, segments.iloc[:1]]), 2025)
+    with pytest.raises(KamDataError, match="segments: the table has no data rows"):
+        contact_plan(segments.iloc[:0], 2025)
     with pytest.raises(KamArgumentError, match="manager='Cid' is not valid; use one of 'Ann', 'Bob'"):
         contact_plan(segments, 2025).calendar("Cid")
 
