@@ -170,7 +170,7 @@ def _check_rule(at_risk_factor, lost_factor, min_gap_days, one_off_lost_after) -
 def _status_codes(h: _History, rule: _Rule) -> dict[str, np.ndarray]:
     """Status code index (into STATUSES) and the thresholds, per client."""
     since = h.as_of_day - h.last_day  # NaN when no purchase
-    expected = np.fmax(h.usual_gap, rule.min_gap_days)  # NaN gap → NaN expected (one-off / none)
+    expected = np.maximum(h.usual_gap, rule.min_gap_days)  # NaN gap stays NaN (one-off / none)
     at_risk_after = rule.at_risk_factor * expected
     lost_after = rule.lost_factor * expected
     one_off = h.purchase_days == 1
