@@ -308,14 +308,18 @@ def relationship_coverage(
         flags[f"has_{key}"] = position.str.contains(_words_pattern(words), case=False, regex=True) & ~excluded
     flags["has_decider"] = c["buying_role"].eq("decider").fillna(False)
     flags["strong"] = c["relationship"].gt(weak_at_most).fillna(False)
+    for level in LEVELS:
+        flags[f"level:{level}"] = c["level"].eq(level).fillna(False)
+    for role in ROLES:
+        flags[f"role:{role}"] = c["buying_role"].eq(role).fillna(False)
     flags = flags.astype({col: bool for col in flags.columns if col != "client_id"})
     grouped = flags.groupby("client_id", sort=True)
     out = grouped.any()
     out.insert(0, "n_contacts", grouped.size())
     out["best_relationship"] = c.groupby("client_id", sort=True)["relationship"].max()
-
-    levels = pd.crosstab(c["client_id"], c["level"]).reindex(index=out.index, columns=list(LEVELS), fill_value=0) > 0
-    roles = pd.crosstab(c["client_id"], c["buying_role"]).reindex(index=out.index, columns=list(ROLES), fill_value=0) > 0
+    levels = out[[f"level:{level}" for level in LEVELS]].set_axis(list(LEVELS), axis=1)
+    roles = out[[f"role:{role}" for role in ROLES]].set_axis(list(ROLES), axis=1)
+    out = out.drop(columns=[*(f"level:{level}" for level in LEVELS), *(f"role:{role}" for role in ROLES)])
 
     if known is not None:  # accounts without any contact
         ids = sorted(set(out.index) | set(known["client_id"]))
