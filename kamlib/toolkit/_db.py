@@ -123,6 +123,14 @@ def ensure_schema(
         The file holds a newer version of the component than ``migrations`` knows.
     """
     latest = len(migrations)
+    try:  # fast path, no write lock: the file is already up to date
+        row = conn.execute("SELECT version FROM schema_version WHERE component = ?", (component,)).fetchone()
+    except sqlite3.OperationalError:  # no schema_version table yet
+        row = None
+    except sqlite3.DatabaseError as exc:
+        raise KamDataError(t("db.not_a_database", path=path, error=str(exc)), file=path) from None
+    if row is not None and int(row[0]) == latest:
+        return latest
     with write(conn, path):
         _ensure_version_table(conn)
         row = conn.execute("SELECT version FROM schema_version WHERE component = ?", (component,)).fetchone()

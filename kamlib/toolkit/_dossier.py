@@ -1188,6 +1188,19 @@ class AccountDossier:
     Built by :meth:`Dossier.account` or, without a database, by
     :meth:`from_frames`; rendered by :meth:`to_markdown` and :meth:`to_html`
     (every user string escaped).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib import AccountDossier
+    >>> contacts = pd.DataFrame({"contact_id": ["P1"], "client_id": ["C1"], "name": ["Ann Lee"],
+    ...                          "position": ["Buyer"], "level": ["staff"], "buying_role": ["buyer"]})
+    >>> clients = pd.DataFrame({"client_id": ["C1"], "name": ["Acme"]})
+    >>> d = AccountDossier.from_frames("C1", contacts, clients)
+    >>> print(d.coverage()["gaps"])  # doctest: +NORMALIZE_WHITESPACE
+    a single point of contact; nobody in top management; nobody in middle management;
+    no contact with the owner; no contact with the CEO; no contact with the chief accountant;
+    no decider known; weak relationships only (none above 2 of 5)
     """
 
     client_id: str

@@ -966,6 +966,21 @@ class Register:
         See Also
         --------
         interviewer_view, programme_head_view, service_head_view
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from kamlib import Register
+        >>> reg = Register(pathlib.Path(tempfile.mkdtemp()) / "kam.sqlite")
+        >>> a = reg.open_problem("C1", "late deliveries", interviewer="Anna", at="2025-03-03")
+        >>> b = reg.open_problem("C2", "wrong invoices", interviewer="Anna", at="2025-03-07")
+        >>> reg.view("programme_head", at="2025-03-12")[["problem_id", "age_days", "overdue"]]
+           problem_id  age_days  overdue
+        0           1         9     True
+        1           2         5    False
+        >>> reg.view("service_head", at="2025-03-12").problem_id.tolist()
+        [1, 2]
+        >>> reg.close()
         """
         role = _check_role(role)
         if role == "interviewer":
@@ -1113,6 +1128,23 @@ class Register:
         included), ``opened`` (opened this week), ``closed`` (fix confirmed by the
         client this week), ``oldest`` (the ``n_oldest`` oldest unresolved items) and
         ``per_interviewer`` (items per state, opened and closed this week).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from kamlib import Register
+        >>> reg = Register(pathlib.Path(tempfile.mkdtemp()) / "kam.sqlite")
+        >>> a = reg.open_problem("C1", "late deliveries", interviewer="Anna", at="2025-03-03 10:00")
+        >>> b = reg.open_problem("C2", "wrong invoices", interviewer="Ivan", at="2025-03-04 10:00")
+        >>> reg.start_work(a, by="Olga", at="2025-03-05 09:00")
+        >>> week = reg.weekly_summary("2025-03-06")
+        >>> week["by_state"].state.tolist(), week["by_state"]["count"].tolist()
+        (['open', 'in_work', 'fixed', 'confirmed', 'resumed'], [1, 1, 0, 0, 0])
+        >>> week["per_interviewer"][["interviewer", "open", "in_work", "opened_this_week"]]
+          interviewer  open  in_work  opened_this_week
+        0        Anna     0        1                 1
+        1        Ivan     1        0                 1
+        >>> reg.close()
         """
         d = as_date(week_of, "week_of")
         n_oldest = _check_days(n_oldest, "n_oldest")
