@@ -302,7 +302,7 @@ class LoadReport:
                 out.append(
                     "  - "
                     + t(
-                        "load.report_group",
+                        "load.report_group" if column else "load.report_group_row",
                         reason=_reason_label(reason),
                         column=column,
                         n=len(rows),
@@ -353,11 +353,11 @@ def _first_lines(rows: list[ExcludedRow]) -> str:
 
 
 def _groups(excluded: tuple[ExcludedRow, ...]) -> list[tuple[tuple[str, str], list[ExcludedRow]]]:
-    """Excluded rows grouped by (reason, column), in order of precedence then first appearance."""
+    """Excluded rows grouped by (reason, column), in order of first appearance in the source."""
     groups: dict[tuple[str, str], list[ExcludedRow]] = {}
     for row in excluded:
         groups.setdefault((row.reason, row.column), []).append(row)
-    return sorted(groups.items(), key=lambda item: _CODE[item[0][0]])
+    return list(groups.items())
 
 
 def _read_as_text(key: str, value: str, where: str) -> str:
@@ -1230,10 +1230,11 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
         import openpyxl
     except ImportError:
         raise KamError(t("load_errors.need_openpyxl")) from None
-    with warnings.catch_warnings():
+    # openpyxl is given an open file (read-only), not the path: it judges a path by its suffix
+    with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except Exception as exc:  # zipfile/openpyxl raise many kinds for a damaged file
             raise KamDataError(t("load_errors.unreadable", file=name, format="Excel .xlsx", error=exc), file=name) from None
         try:
@@ -1977,7 +1978,7 @@ def _details(report: LoadReport) -> str:
         }.get(reason, lambda: t(f"load.valid_{reason}"))()
         parts.append(
             t(
-                "load.group",
+                "load.group" if column else "load.group_row",
                 reason=_reason_label(reason),
                 column=column,
                 n=len(rows),
