@@ -87,7 +87,10 @@ _PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 _PEOPLE_ROWS: dict[str, int] = {"key_people": 4, "referral_people": 3}
 # lines left for a written answer on the printed form
-_TEXT_LINES: dict[str, int] = {"quality_problems": 3, "carnegie_plans": 2, "coop_products": 2, "new_interest": 2}
+_TEXT_LINES: dict[str, int] = {
+    "carnegie_story": 2, "carnegie_plans": 2, "carnegie_customers": 2, "coop_products": 2, "coop_other_suppliers": 2,
+    "quality_problems": 4, "expand_volume": 2, "new_presented": 2, "new_interest": 2,
+}
 _SIDE_TWO_STARTS = "quality"
 _BLANK_LINE = "." * 60  # a line to write on (underscores alone would be a Markdown rule)
 
