@@ -52,7 +52,7 @@ def connect(path: str | os.PathLike[str], *, timeout: float = 10.0) -> tuple[sql
         raise KamArgumentError(t("db.bad_path_type", type=type(path).__name__))
     text = os.fspath(path)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
-        raise KamArgumentError(t("errors.bad_argument", argument="timeout", value=timeout, valid="a number of seconds >= 0"))
+        raise KamArgumentError(t("errors.bad_argument", argument="timeout", value=timeout, valid=t("register_valid.seconds")))
     if text != MEMORY:
         p = Path(text)
         if p.is_dir():
@@ -177,11 +177,11 @@ def as_datetime(value: object, argument: str = "at") -> datetime:
             out = datetime.fromisoformat(value.strip())
         except ValueError:
             raise KamArgumentError(
-                t("errors.bad_argument", argument=argument, value=value, valid="a datetime, a date or ISO text like '2025-03-04 09:30'")
+                t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.moment"))
             ) from None
     else:
         raise KamArgumentError(
-            t("errors.bad_argument", argument=argument, value=value, valid="a datetime, a date or ISO text like '2025-03-04 09:30'")
+            t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.moment"))
         )
     if hasattr(out, "to_pydatetime"):  # pandas Timestamp
         out = out.to_pydatetime()
@@ -201,7 +201,7 @@ def as_date(value: object, argument: str) -> date:
             return as_datetime(value, argument).date()
         except KamArgumentError:
             pass
-    raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid="a date or ISO text like '2025-03-04'"))
+    raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.date")))
 
 
 def iso(moment: datetime) -> str:

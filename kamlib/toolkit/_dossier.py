@@ -191,7 +191,7 @@ def _check_key_people(key_people: object) -> dict[str, tuple[str, ...]]:
     if not ok:
         raise KamArgumentError(t(
             "errors.bad_argument", argument="key_people", value=key_people,
-            valid='a dict like {"owner": ("owner", "founder")}: snake_case keys, non-empty lists of title keywords',
+            valid=t("register_valid.key_people"),
         ))
     return {k: tuple(v) for k, v in key_people.items()}
 
@@ -293,7 +293,7 @@ def relationship_coverage(
     keys = KEY_PEOPLE if key_people is None else _check_key_people(key_people)
     weak_at_most = int(check_number(weak_at_most, "weak_at_most", minimum=0, maximum=5, integer=True))
     if isinstance(not_key_words, str) or not all(isinstance(w, str) for w in not_key_words):
-        raise KamArgumentError(t("errors.bad_argument", argument="not_key_words", value=not_key_words, valid="a list of words"))
+        raise KamArgumentError(t("errors.bad_argument", argument="not_key_words", value=not_key_words, valid=t("register_valid.words")))
     known = None
     if clients is not None:
         known = _check_clients(clients)
@@ -560,7 +560,7 @@ def three_p_screen(
     columns = {"need": need, "ability": ability, "authority": authority}
     for argument, column in columns.items():
         if not isinstance(column, str):
-            raise KamArgumentError(t("errors.bad_argument", argument=argument, value=column, valid="a column name"))
+            raise KamArgumentError(t("errors.bad_argument", argument=argument, value=column, valid=t("register_valid.column")))
     check_columns(frame, list(columns.values()), argument="prospects")
     out = frame.copy()
     missing = pd.Series("", index=out.index, dtype="str")
@@ -636,7 +636,7 @@ def plot_decision_map(
 
     c = _check_contacts(contacts)
     if not isinstance(client_id, str):
-        raise KamArgumentError(t("errors.bad_argument", argument="client_id", value=client_id, valid="a client_id (text)"))
+        raise KamArgumentError(t("errors.bad_argument", argument="client_id", value=client_id, valid=t("register_valid.client_id")))
     people = c[c["client_id"] == client_id]
     if people.empty:
         available = ", ".join(sorted(c["client_id"].unique())[:10]) or "—"
@@ -1380,7 +1380,7 @@ def dossier_to_markdown(dossier: AccountDossier) -> str:
     """
     if not isinstance(dossier, AccountDossier):
         raise KamArgumentError(t("errors.bad_argument", argument="dossier", value=type(dossier).__name__,
-                                 valid="an AccountDossier (Dossier.account(client_id) or AccountDossier.from_frames)"))
+                                 valid=t("register_valid.dossier")))
     return dossier.to_markdown()
 
 
@@ -1396,5 +1396,5 @@ def dossier_to_html(dossier: AccountDossier, *, full_page: bool = False) -> str:
     """
     if not isinstance(dossier, AccountDossier):
         raise KamArgumentError(t("errors.bad_argument", argument="dossier", value=type(dossier).__name__,
-                                 valid="an AccountDossier (Dossier.account(client_id) or AccountDossier.from_frames)"))
+                                 valid=t("register_valid.dossier")))
     return dossier.to_html(full_page=full_page)

@@ -157,7 +157,7 @@ def _note(question_id: str) -> str:
 
 def _check_format(format: str) -> str:
     if format not in ("markdown", "html"):
-        raise KamArgumentError(t("errors.bad_argument", argument="format", value=format, valid='"markdown" or "html"'))
+        raise KamArgumentError(t("errors.bad_argument", argument="format", value=format, valid=t("register_valid.format")))
     return format
 
 
@@ -170,14 +170,14 @@ def _date_text(value: date | datetime | str | None) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
-    raise KamArgumentError(t("errors.bad_argument", argument="date", value=value, valid="a date, a datetime, text or None"))
+    raise KamArgumentError(t("errors.bad_argument", argument="date", value=value, valid=t("register_valid.date_or_none")))
 
 
 def _check_text(value: object, argument: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid="text or None"))
+        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.text_or_none")))
     return value
 
 

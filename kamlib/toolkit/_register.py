@@ -184,13 +184,13 @@ def _check_id(value: object, argument: str) -> int:
                 return int(value)
         except ImportError:  # pragma: no cover
             pass
-        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid="a whole-number id"))
+        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.id")))
     return value
 
 
 def _check_days(value: object, argument: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid="a whole number of days >= 0"))
+        raise KamArgumentError(t("errors.bad_argument", argument=argument, value=value, valid=t("register_valid.days")))
     return value
 
 
@@ -213,13 +213,13 @@ def _normalise_answer(question_id: str, value: object) -> str:
         return json.dumps(list(value), ensure_ascii=False, default=str)
     if isinstance(value, bool) or value is None:
         raise KamArgumentError(
-            t("register.bad_answer", question=question_id, kind=kind, value=value, valid="give text")
+            t("register.bad_answer", question=question_id, kind=kind, value=value, valid=t("register_valid.text"))
         )
     if isinstance(value, (str, int, float)):
         text = str(value).strip()
         if text:
             return text
-    raise KamArgumentError(t("register.bad_answer", question=question_id, kind=kind, value=value, valid="give text"))
+    raise KamArgumentError(t("register.bad_answer", question=question_id, kind=kind, value=value, valid=t("register_valid.text")))
 
 
 def _decode_answer(question_id: str, text: str) -> object:
@@ -748,7 +748,7 @@ class Register:
         """
         if not isinstance(answers, Mapping) or not answers:
             raise KamArgumentError(
-                t("errors.bad_argument", argument="answers", value=answers, valid="a non-empty dict of question_id -> answer")
+                t("errors.bad_argument", argument="answers", value=answers, valid=t("register_valid.answers"))
             )
         stored = {key: _normalise_answer(key, value) for key, value in answers.items()}
         moment = as_datetime(at)
