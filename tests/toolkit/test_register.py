@@ -467,6 +467,21 @@ def test_bad_paths(tmp_path):
         Register(42)
 
 
+def test_a_locked_file_gives_a_clear_error(tmp_path):
+    path = tmp_path / "kam.sqlite"
+    Register(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with Register(path, timeout=0) as reg:
+            assert len(reg.problems()) == 0  # reading still works (WAL)
+            with pytest.raises(KamDataError, match="stayed locked by another writer .*raise timeout="):
+                reg.open_problem("C1", "late", interviewer="Anna")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 # ---- several processes at once ---------------------------------------------------------------
 
 N_PROCESSES, N_WRITES = 4, 50
