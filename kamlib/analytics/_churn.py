@@ -101,23 +101,32 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
 
     total = np.bincount(line_client, weights=line_value, minlength=n)
     buy = line_value > 0
-    c = line_client[buy]
-    d = line_day[buy]
     purchase_days = np.zeros(n, dtype=np.int64)
     first = np.full(n, np.nan)
     last = np.full(n, np.nan)
     gap = np.full(n, np.nan)
-    if len(c):
-        d0 = int(d.min())
+    if buy.any():
+        d0 = int(line_day.min())
         span = a_day - d0 + 1
-        key = c.astype(np.int64) * span + (d - d0)
+        # one integer key per (client, day); 32-bit when it fits: half the memory traffic
+        kt = np.int32 if n * span < np.iinfo(np.int32).max else np.int64
+        key = line_client.astype(kt)
+        key *= span
+        rel = line_day.astype(kt)
+        rel -= d0
+        key += rel
+        del rel
+        if not buy.all():
+            key = key[buy]
         if n * span <= _BITMAP_LIMIT:
             seen = np.zeros(n * span, dtype=bool)
             seen[key] = True
-            ukeys = np.flatnonzero(seen)
+            del key
+            ukeys = np.flatnonzero(seen).astype(kt, copy=False)
+            del seen
         else:
-            s = np.sort(key)
-            ukeys = s[np.concatenate([[True], s[1:] != s[:-1]])]
+            key.sort()
+            ukeys = key[np.concatenate([[True], key[1:] != key[:-1]])]
         uc = ukeys // span
         ud = ukeys - uc * span  # days since d0, ascending within each client
         purchase_days = np.bincount(uc, minlength=n)
