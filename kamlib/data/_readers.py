@@ -453,6 +453,39 @@ def read_table(
     excluded_rows : the excluded rows, with their original values.
     read_folder : read every table of a folder.
 
+    Notes
+    -----
+    A mapping file (``columns="columns.toml"``, also what ``kam`` reads) is TOML::
+
+        [columns]                 # your header = canonical column, for every table
+        "Контрагент" = "client_id"
+        "Дата" = "date"
+        "Сумма" = "revenue"
+
+        [columns.clients]         # only when reading clients (any canonical table name)
+        "Наименование" = "name"
+
+        [options]                 # all optional; arguments given here win over them
+        delimiter = ";"           # one character; "\t" or "tab" for tab
+        encoding = "cp1251"
+        decimal = ","             # "," or "."
+        date_format = "%d.%m.%Y"  # strftime codes
+        header_row = 3            # counted from 1
+        sheet = "Продажи"         # Excel: a name, or a position counted from 0
+
+    Entries matching no header are ignored, so one file can serve several
+    tables. A dict passed as ``columns`` works the same (nested dicts keyed by
+    table name included).
+
+    Rows are excluded, in this order of precedence when a row has several
+    problems: more fields than the header (CSV), an empty id or required value,
+    a value that is not a number / whole number / date / yes-no, a value out of
+    range (``score`` 0-10, ``discount_pct`` 0-100, ``defect_rate`` 0-1,
+    ``relationship`` 1-5, managers' ``level`` 1-4, from the units in
+    :data:`kamlib.TABLES`), and finally a repeated id: the first row with an id
+    (in the file's order, even if that row was excluded for another reason) is
+    the one kept.
+
     Examples
     --------
     >>> import pandas as pd
@@ -804,7 +837,7 @@ def _check_options(options: dict[str, object]) -> dict[str, object]:
             delim = "\t"
         if not (isinstance(delim, str) and len(delim) == 1 and delim not in "\"\r\n"):
             raise KamArgumentError(
-                t("errors.bad_argument", argument="delimiter", value=delim, valid='one character such as ",", ";" or "\\t"')
+                t("errors.bad_argument", argument="delimiter", value=delim, valid=t("load_errors.valid_delimiter"))
             )
         out["delimiter"] = delim
     enc = out.get("encoding")
@@ -813,26 +846,26 @@ def _check_options(options: dict[str, object]) -> dict[str, object]:
             codecs.lookup(enc)  # type: ignore[arg-type]
         except (LookupError, TypeError):
             raise KamArgumentError(
-                t("errors.bad_argument", argument="encoding", value=enc, valid='an encoding such as "utf-8" or "cp1251"')
+                t("errors.bad_argument", argument="encoding", value=enc, valid=t("load_errors.valid_encoding"))
             ) from None
     if out.get("decimal") is not None:
         check_choice(out["decimal"], "decimal", (",", "."))
     fmt = out.get("date_format")
     if fmt is not None and not (isinstance(fmt, str) and "%" in fmt):
         raise KamArgumentError(
-            t("errors.bad_argument", argument="date_format", value=fmt, valid='a strftime format such as "%d/%m/%Y"')
+            t("errors.bad_argument", argument="date_format", value=fmt, valid=t("load_errors.valid_date_format"))
         )
     row = out.get("header_row")
     if row is not None and not (isinstance(row, int) and not isinstance(row, bool) and row >= 1):
         raise KamArgumentError(
-            t("errors.bad_argument", argument="header_row", value=row, valid="a line number counted from 1")
+            t("errors.bad_argument", argument="header_row", value=row, valid=t("load_errors.valid_header_row"))
         )
     sheet = out.get("sheet")
     if sheet is not None and not (
         isinstance(sheet, str) or (isinstance(sheet, int) and not isinstance(sheet, bool) and sheet >= 0)
     ):
         raise KamArgumentError(
-            t("errors.bad_argument", argument="sheet", value=sheet, valid="a sheet name or a position counted from 0")
+            t("errors.bad_argument", argument="sheet", value=sheet, valid=t("load_errors.valid_sheet"))
         )
     return out
 
@@ -916,9 +949,8 @@ def _open_source(path_or_frame: object, table: str, mapping: dict, options: dict
     with path.open("rb") as fh:
         head = fh.read(8)
     suffix = path.suffix.lower()
-    if not head.strip():
-        if path.stat().st_size == 0 or suffix not in (".xlsx", ".xlsm", ".parquet", ".pq"):
-            raise KamDataError(t("load_errors.empty_file", file=name), file=name)
+    if not head:
+        raise KamDataError(t("load_errors.empty_file", file=name), file=name)
     if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         raise KamDataError(t("load_errors.xls", file=name), file=name)
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import io
 import json
 import pickle
 import warnings
@@ -594,6 +593,14 @@ def test_line_numbers_survive_blank_lines_title_lines_and_quoted_line_breaks(tmp
     assert lines_of(df) == [7, 9]
     read_as = dict(kamlib.load_report(df).read_as)
     assert read_as["header"] == "3" and read_as["blank"] == "1"  # the blank line 6 (line 2 is above the header)
+
+
+def test_blank_lines_before_the_header(tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_text("\n" * 9 + "order_id,date,client_id,revenue\n1,2024-01-05,C1,oops\n2,2024-01-05,C1,2\n", encoding="utf-8")
+    df = read_quietly(kamlib.read_orders, path)
+    assert df["order_id"].tolist() == ["2"]
+    assert lines_of(df) == [11]  # nine blank lines, the header on line 10, "oops" on line 11
 
 
 def test_trailing_delimiters_do_not_make_columns_or_exclusions(tmp_path):
