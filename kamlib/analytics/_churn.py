@@ -615,7 +615,8 @@ def winback_list(
     -------
     DataFrame
         ``rank``, ``client_id``, the client columns, ``status``, ``last_purchase``,
-        ``days_since_last``, ``usual_gap_days``, ``gaps_overdue`` (days since / expected gap),
+        ``days_since_last``, ``usual_gap_days``, ``gaps_overdue`` (days since / usual gap: how many
+        purchases were missed; the status itself uses the gap floored at ``min_gap_days``),
         ``purchase_days``, ``revenue_at_stake``, ``revenue_before``, ``revenue_recent``,
         ``trend_pct``, ``trend``, ``note``; largest revenue at stake first, ties by
         ``client_id``.
@@ -668,7 +669,7 @@ def winback_list(
             ["short_history", "rising", "falling", "rising"],
             "stable",
         )
-        overdue = st["since"] / st["expected"]
+        overdue = st["since"] / h.usual_gap
     out = pd.DataFrame({
         "client_id": frame["client_id"],
         "status": frame["status"],

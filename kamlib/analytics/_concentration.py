@@ -30,7 +30,7 @@ from .._validate import (
     check_numeric_column,
 )
 from ..labels import t
-from ._measures_common import OrderKeys, label_rank, number, percent
+from ._measures_common import OrderKeys, label_rank, missing_group_label, number, percent
 
 __all__ = ["concentration", "lose_client_scenario", "ConcentrationResult", "ScenarioResult", "hhi_label"]
 
@@ -407,8 +407,6 @@ def _concentration_from_totals(
     # groups in ascending label order
     grank = label_rank(glabels)
     if within is not None:  # the "(no department)" group goes last
-        from ._measures_common import missing_group_label
-
         is_missing = np.asarray(glabels == missing_group_label(within), dtype=bool)
         grank = label_rank(pd.Index(list(zip(is_missing, grank))))
     gorder = np.argsort(grank)

@@ -359,6 +359,14 @@ def test_winback_ties_by_client_id_and_at_risk():
     orders = lines(("b", "2024-01-01", 10), ("b", "2024-01-31", 10), ("a", "2024-01-01", 10), ("a", "2024-01-31", 10))
     wl = kamlib.winback_list(orders, as_of="2024-03-31")  # 60 days, gap 30: at risk for both
     assert wl["client_id"].tolist() == ["a", "b"] and set(wl["status"]) == {"at risk"}
+    assert wl["gaps_overdue"].tolist() == [2.0, 2.0]  # 60 / 30
+
+
+def test_winback_gaps_overdue_uses_the_usual_gap_not_the_floor():
+    orders = lines(*[("d", f"2024-03-{day:02d}", 5) for day in range(1, 11)])  # daily, gap 1
+    wl = kamlib.winback_list(orders, as_of="2024-04-22")  # 43 days > 42 → lost
+    assert wl.loc[0, "status"] == "lost" and wl.loc[0, "gaps_overdue"] == 43.0
+    assert wl.loc[0, "note"].startswith("no purchase for 43 days, 43.0 times its usual gap of 1 days")
 
 
 def test_winback_errors():
