@@ -378,8 +378,10 @@ def _segments(h: _History, columns: Sequence[str], clients: pd.DataFrame | None)
             pick = np.full(len(h.clients), -1, dtype=np.int64)
             np.maximum.at(pick, h.line_client[is_last], np.flatnonzero(is_last))
             no_buy = pick < 0
-            if no_buy.any():
-                np.maximum.at(pick, h.line_client, np.arange(len(h.line_client)))
+            if no_buy.any():  # clients with only returns: their latest line of any kind
+                latest = np.full(len(h.clients), -1, dtype=np.int64)
+                np.maximum.at(latest, h.line_client, np.arange(len(h.line_client)))
+                pick = np.where(no_buy, latest, pick)
             col = frame[column].to_numpy()
             vals = pd.Series(col[line_pos[pick]], index=h.clients)
         vals = vals.astype(object).where(vals.notna(), missing_group_label(column))
@@ -478,8 +480,8 @@ def churn_dynamics(
     -------
     DataFrame
         One row per period (and segment), from the period of the first order line to the period
-        of ``as_of``, every combination present (zeros where nothing was lost): ``period``, the
-        ``by`` columns, ``lost_clients``, ``lost_revenue``.
+        of ``as_of``, every period × every segment of the clients (zeros where nothing was lost):
+        ``period``, the ``by`` columns, ``lost_clients``, ``lost_revenue``.
 
     Notes
     -----
@@ -542,7 +544,8 @@ def churn_dynamics(
         data["period"] = pd.DatetimeIndex([], dtype="datetime64[ns]")
     grouped = data.groupby(["period", *columns], sort=True, dropna=False)[["lost_clients", "lost_revenue"]].sum()
     if columns:
-        seg_values = [pd.Index(sorted(pd.unique(segs.loc[lost, c]), key=lambda v: (v == missing_group_label(c), str(v))))
+        # every segment of the client base, so a segment that lost no one shows its zeros too
+        seg_values = [pd.Index(sorted(pd.unique(segs[c]), key=lambda v: (v == missing_group_label(c), str(v))))
                       for c in columns]
         full = pd.MultiIndex.from_product([periods, *seg_values], names=["period", *columns])
     else:

@@ -271,10 +271,11 @@ def test_dynamics_by_month_by_hand():
 
 def test_dynamics_by_segment_quarterly_with_zero_filled_grid():
     clients = pd.DataFrame({"client_id": ["a", "b", "c", "d"],
-                            "client_type": ["wholesale", "HoReCa", "wholesale", "HoReCa"]})
+                            "client_type": ["wholesale", "HoReCa", "wholesale", "retail"]})
     out = kamlib.churn_dynamics(dynamics_orders(), clients, by="client_type", freq="Q", as_of="2024-09-30")
-    # "Q" is read as "QE"; quarters Q1 2023 … Q3 2024 = 7, × 2 segments that lost someone
-    assert len(out) == 14
+    # "Q" is read as "QE"; quarters Q1 2023 … Q3 2024 = 7, × 3 segments (retail lost no one: zeros)
+    assert len(out) == 21
+    assert out.loc[out["client_type"] == "retail", "lost_clients"].sum() == 0
     q1 = out[out["period"] == D("2024-03-31")].set_index("client_type")
     q2 = out[out["period"] == D("2024-06-30")].set_index("client_type")
     assert q1.loc["wholesale", "lost_clients"] == 1 and q1.loc["HoReCa", "lost_clients"] == 0
@@ -294,6 +295,14 @@ def test_dynamics_segment_from_orders_last_purchase_line():
     orders["department"] = ["X", "X", "X", "Y"] + ["Y"] * 3 + ["Y"] * 4 + ["X"] * 3  # a ends in Y
     out = kamlib.churn_dynamics(orders, by="department", freq="YE", as_of="2024-09-30")
     assert out.set_index(["period", "department"]).loc[(D("2024-12-31"), "Y"), "lost_clients"] == 3
+
+
+def test_dynamics_segment_of_a_client_with_only_returns_comes_from_its_latest_line():
+    orders = lines(("a", "2024-01-01", 10), ("a", "2024-01-31", 10), ("z", "2024-01-05", -5), ("z", "2024-02-05", -5))
+    orders["region"] = ["N", "S", "E", "W"]
+    out = kamlib.churn_dynamics(orders, by="region", freq="YE", as_of="2024-12-31")
+    # a is lost (last line region S); z has no purchase, its latest line says W: a segment with zeros
+    assert out[["region", "lost_clients"]].values.tolist() == [["S", 1], ["W", 0]]
 
 
 def test_dynamics_errors():
