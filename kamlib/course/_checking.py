@@ -62,6 +62,7 @@ __all__ = [
     "progress",
     "check_line",
     "check_bundle",
+    "solved_bundles",
     "MIME",
     "STATUSES",
 ]
@@ -147,7 +148,7 @@ def _error_text(exc: BaseException) -> str:
 
 def _list_items(values: Sequence[object]) -> str:
     shown = ", ".join(str(v) for v in values[:_SHOW])
-    return shown + (", " + t("course_class.more") if len(values) > _SHOW else "")
+    return shown + (" " + t("course_class.more", n=len(values) - _SHOW) if len(values) > _SHOW else "")
 
 
 def _quoted(values: Sequence[object]) -> str:
@@ -309,7 +310,7 @@ def _as_number(answer: Any) -> tuple[float, str | None]:
             float(answer.strip().replace(",", "."))
         except ValueError:
             return math.nan, t("course_value.need_number", what=_describe(answer))
-        return math.nan, t("course_value.need_number_text", value=_short(answer))
+        return math.nan, t("course_value.need_number_text")
     if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)) and np.size(answer) == 1:
         return math.nan, t("course_value.need_number_one_value", what=_describe(answer))
     if answer is pd.NA or answer is pd.NaT:
@@ -503,15 +504,20 @@ class ClassificationQuestion(Question):
 
     Parameters
     ----------
+    classes : sequence of str, optional
+        The valid classes (the question names them). Without it, the classes found in the
+        expected answer are valid — which would call a class that happens to be unused in the
+        data "not among the classes", so give it whenever some class may be empty.
     case_sensitive : bool
         Whether "key" differs from "Key" (default: no).
     """
 
     kind = "classification"
 
-    def __init__(self, id: str, var: str | None = None, *, case_sensitive: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(self, id: str, var: str | None = None, *, classes: Sequence[str] | None = None,
+                 case_sensitive: bool = False, **kwargs: Any) -> None:
         super().__init__(id, var, **kwargs)
+        self.classes = [str(c) for c in classes] if classes is not None else None
         self.case_sensitive = case_sensitive
 
     def compare(self, answer: Any, expected: Any) -> str | None:
@@ -538,7 +544,7 @@ class ClassificationQuestion(Question):
         empty = [k for k in exp_ids if _is_missing(ans_ids[k])]
         if empty:
             return t("course_class.no_class", n=len(empty), ids=_list_items(empty))
-        classes = sorted({_norm(v, True) for v in exp_ids.values()})
+        classes = self.classes or sorted({_norm(v, True) for v in exp_ids.values()})
         known = {_norm(c, self.case_sensitive) for c in classes}
         strange = sorted({_norm(v, True) for v in ans_ids.values() if _norm(v, self.case_sensitive) not in known})
         if strange:
@@ -804,6 +810,34 @@ def check_bundle(exercise_id: str, qid: str, line: str, status: str) -> dict[str
     return {"text/plain": line, MIME: {"exercise": exercise_id, "question": qid, "status": status}}
 
 
+def solved_bundles(exercise_id: str, qids: Sequence[str]) -> list[dict[str, Any]]:
+    """What the check cell of ``qids`` displays in the solved version of an exercise.
+
+    "✓ qN: correct." for every question, except an open question: its rubric. Used as the
+    reference of check cells by the pytest plugin.
+
+    Examples
+    --------
+    >>> [b["text/plain"] for b in solved_bundles("00_warmup", ["q1"])]
+    ['✓ q1: correct.']
+    """
+    try:
+        definition = load_exercise(exercise_id)
+    except Exception:
+        definition = None
+    bundles = []
+    for qid in qids:
+        question = None
+        if definition is not None:
+            question = next((q for q in definition.questions if q.id == qid), None)
+        if isinstance(question, OpenQuestion):
+            line = check_line(qid, Outcome(OPEN), var=question.var, rubric=question.rubric)
+            bundles.append(check_bundle(exercise_id, qid, line, OPEN))
+        else:
+            bundles.append(check_bundle(exercise_id, qid, check_line(qid, Outcome(CORRECT)), CORRECT))
+    return bundles
+
+
 def _in_ipython() -> bool:
     ipython = sys.modules.get("IPython")
     return ipython is not None and ipython.get_ipython() is not None
@@ -827,7 +861,7 @@ class BoundQuestion:
         self.id = question.id
 
     def __repr__(self) -> str:
-        return f"<{self._bound.definition.id} {self.id}: {t('course_kind.' + self.question.kind)}>"
+        return f"<{self._bound.name} {self.id}: {t('course_kind.' + self.question.kind)}>"
 
     @property
     def answer(self) -> Any:
@@ -850,10 +884,10 @@ class BoundQuestion:
     def check(self) -> None:
         """Say whether the answer is right, wrong (and what to look at) or not attempted."""
         outcome = self.result()
-        _SESSION[(self._bound.definition.id, self.id)] = outcome.status
+        _SESSION[(self._bound.name, self.id)] = outcome.status
         rubric = getattr(self.question, "rubric", ())
         line = check_line(self.id, outcome, var=self.question.var, rubric=rubric)
-        _emit(check_bundle(self._bound.definition.id, self.id, line, outcome.status))
+        _emit(check_bundle(self._bound.name, self.id, line, outcome.status))
 
     def hint(self, n: int = 1) -> None:
         """Show hint ``n`` (1 = the gentlest)."""
@@ -878,8 +912,11 @@ class BoundQuestion:
 class BoundExercise:
     """An exercise bound to a notebook's namespace and data; its questions are attributes."""
 
-    def __init__(self, definition: Exercise, namespace: dict[str, Any], data: Any = None) -> None:
+    def __init__(self, definition: Exercise, namespace: dict[str, Any], data: Any = None,
+                 name: str | None = None) -> None:
         self.definition = definition
+        # the id check records carry: the name the notebook's exercise("...") call uses
+        self.name = name or definition.id
         self.namespace = namespace
         self._data = data
         self.questions = tuple(BoundQuestion(self, q) for q in definition.questions)
@@ -945,8 +982,9 @@ def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None) 
     """
     if not isinstance(namespace, dict):
         raise KamArgumentError(t("course_exercise.namespace", what=_describe(namespace)))
-    definition = name if isinstance(name, Exercise) else load_exercise(name)
-    return BoundExercise(definition, namespace, data)
+    if isinstance(name, Exercise):
+        return BoundExercise(name, namespace, data)
+    return BoundExercise(load_exercise(name), namespace, data, name=name)
 
 
 def load_exercise(name: str) -> Exercise:

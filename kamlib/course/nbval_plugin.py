@@ -4,7 +4,8 @@ nbval compares each cell's new output with the output *stored in the notebook*. 
 who ran ``ex.q2.check()`` before answering and then saved the notebook has "– q2: not
 attempted yet" stored in that cell, so plain nbval would pass the cell on a re-run. This
 plugin sets the reference of every check cell (a cell calling ``qN.check()``) to the solved
-output — "✓ q2: correct." — computed by ``kamlib``, whatever the notebook holds, and compares
+output — "✓ q2: correct.", or an open question's rubric — computed by ``kamlib``, whatever the
+notebook holds, and compares
 it even when the stored cell was never run or is marked to be ignored. Every other cell keeps
 nbval's usual behaviour. At the end it lists, per notebook, the questions done and not yet.
 
@@ -23,7 +24,7 @@ import pytest
 
 from ..labels import t
 from . import _notebooks
-from ._checking import CORRECT, Outcome, check_bundle, check_line
+from ._checking import solved_bundles
 
 # state of the current run (reset by pytest_configure): check-cell node id -> [(path, exercise, qid)],
 # and node id -> whether its cell passed
@@ -32,14 +33,11 @@ _passed: dict[str, bool] = {}
 
 
 def reference_outputs(exercise_id: str, qids: list[str]) -> list[Any]:
-    """The outputs a check cell shows when every question in it is answered right."""
+    """The outputs a check cell shows in the solved version (as notebook outputs)."""
     from nbformat import from_dict
 
-    outputs = []
-    for qid in qids:
-        bundle = check_bundle(exercise_id, qid, check_line(qid, Outcome(CORRECT)), CORRECT)
-        outputs.append(from_dict({"output_type": "display_data", "data": bundle, "metadata": {}}))
-    return outputs
+    return [from_dict({"output_type": "display_data", "data": bundle, "metadata": {}})
+            for bundle in solved_bundles(exercise_id, qids)]
 
 
 def pytest_configure(config: pytest.Config) -> None:

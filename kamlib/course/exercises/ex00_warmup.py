@@ -100,6 +100,7 @@ EXERCISE = Exercise(
             "q3",
             "client_class",
             expected=_classes,
+            classes=["key", "regular"],
             hints=[
                 "A client is 'key' when its share of revenue is above 10 % (0.10); every other client is 'regular'.",
                 "Start from the shares of q2: shares.gt(0.10) is True for the key clients; map True/False to the two words.",
