@@ -1127,16 +1127,34 @@ def _widest(rows) -> int | None:
 
 
 class _CsvLines:
-    """Line numbers (1-based) of the records of a CSV body, worked out only when asked."""
+    """Line numbers (1-based) of the records of a CSV body, worked out only when asked.
+
+    A record spans several lines only when one of its fields holds a line break (in
+    quotes); without such a field, record k is simply on line ``first_line + k``.
+    """
 
     def __init__(self, body: str, first_line: int, delimiter: str) -> None:
         self.first_line = first_line
         self.delimiter = delimiter
-        self.body = body if '"' in body else None  # without quotes, one record = one line
+        self.body = body if '"' in body else None  # line breaks in fields need quotes
+        self.frame: pd.DataFrame | None = None  # the parsed fields, set once read
         self._starts: np.ndarray | None = None
+
+    def _multiline(self) -> bool:
+        if self.body is None:
+            return False
+        if self.frame is None:
+            return True
+        return any(
+            _as_bool_array(self.frame[j].str.contains("[\r\n]", regex=True)).any()
+            for j in self.frame.columns
+            if _is_text_dtype(self.frame[j])
+        )
 
     def __call__(self, positions: np.ndarray) -> list[int]:
         positions = np.asarray(positions, dtype=np.int64)
+        if self._starts is None and not self._multiline():
+            self.body = None
         if self.body is None:
             return (positions + self.first_line).tolist()
         if self._starts is None:
@@ -1147,6 +1165,7 @@ class _CsvLines:
                 starts.append(previous)
                 previous = reader.line_num
             self._starts = np.asarray(starts, dtype=np.int64)
+            self.body = ""  # keep the flag, drop the text
         return (self._starts[positions] + self.first_line).tolist()
 
 
@@ -1181,12 +1200,14 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
     read_as = [("format", "CSV"), ("encoding", encoding), ("delimiter", _show_delimiter(delimiter))]
     if first > 0:
         read_as.append(("header", str(first + 1)))
+    lines = _CsvLines(body, last + 2, delimiter)
+    lines.frame = frame
     return _Source(
         name,
         "line",
         headers,
         frame,
-        _CsvLines(body, last + 2, delimiter),
+        lines,
         skip_blank=True,
         header_line=first + 1,
         header_width=width,
@@ -1390,9 +1411,10 @@ def _is_text_dtype(s: pd.Series) -> bool:
 
 
 def _as_bool_array(x: object) -> np.ndarray:
+    """A fresh, writable numpy bool array (missing -> False)."""
     if isinstance(x, pd.Series):
         x = x.fillna(False)
-    return np.asarray(x, dtype=bool)
+    return np.array(x, dtype=bool)
 
 
 @dataclass
@@ -1474,10 +1496,23 @@ def _to_float(text: pd.Series) -> np.ndarray:
     return values
 
 
+_NUMBER_SHAPED = "[+\\-\u2212]?[0-9.," + "".join(_SPACES) + "]*[0-9][0-9.," + "".join(_SPACES) + "]*"
+
+
 def _detect_decimal(text: pd.Series) -> str:
-    """"," or ".": the last of the two in values holding both, else the more frequent one."""
+    """"," or ".": the last of the two in values holding both, else the more frequent one.
+
+    Only number-shaped values vote (digits, separators, a sign), so the dots of "n.a."
+    cannot outvote the decimal commas of a column.
+    """
     has_comma = _as_bool_array(text.str.contains(",", regex=False))
     has_dot = _as_bool_array(text.str.contains(".", regex=False))
+    if not has_comma.any():
+        return "."
+    if has_dot.any():
+        shaped = _as_bool_array(text.str.fullmatch(_NUMBER_SHAPED))
+        has_comma &= shaped
+        has_dot &= shaped
     both = has_comma & has_dot
     if both.any():
         sub = text[both]
@@ -1898,11 +1933,21 @@ def _excluded(
     if first_of:
         wanted = sorted(set(first_of.values()))
         firsts = dict(zip(wanted, source.labels(rows[wanted])))
-    block = data.iloc[positions].to_numpy(dtype=object)
+    block = data.iloc[positions]
+    columns = []
+    for j in range(block.shape[1]):
+        cells = block.iloc[:, j]
+        if _is_text_dtype(cells):  # CSV: text as in the file; empty -> None
+            values = cells.to_numpy(dtype=object, na_value=None)
+            values[values == ""] = None
+        else:
+            values = np.array([_raw_text(v) for v in cells.to_numpy(dtype=object)], dtype=object)
+        columns.append(values)
+    raws = list(zip(*columns)) if columns else [()] * len(bad)
     out = []
     for k, i in enumerate(bad):
         j = int(where_col[i])
-        raw = tuple(_raw_text(v) for v in block[k])
+        raw = raws[k]
         code = _REASONS[reason[i] - 1]
         column = names[j] if names[j] is not None and code != "too_many_fields" else ""
         value = raw[j] if j < len(raw) else None
