@@ -270,8 +270,12 @@ def _fixed_width_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     keys *= _SCRAMBLE  # bijective modulo 2**64: no two ids share a key
     codes, unique_keys = pd.factorize(keys.view(np.int64))
     unique_bytes = (unique_keys.view(np.uint64) * _UNSCRAMBLE).view(np.uint8).reshape(-1, 8)[:, :width]
-    names = unique_bytes.copy().view(f"S{width}").ravel()
-    uniques = pd.Index(pd.array([b.decode("utf-8") for b in names.tolist()], dtype=ids.dtype))
+    names = pa.Array.from_buffers(  # the ids' bytes back into an Arrow string array, no Python loop
+        pa.string(), len(unique_bytes),
+        [None, pa.py_buffer(np.arange(0, (len(unique_bytes) + 1) * width, width, dtype=np.int32)),
+         pa.py_buffer(np.ascontiguousarray(unique_bytes).tobytes())],
+    )
+    uniques = pd.Index(pd.array(names, dtype=ids.dtype))
     return codes.astype(np.intp, copy=False), uniques
 
 
@@ -382,8 +386,14 @@ def period_labels(codes: np.ndarray, period: str) -> pd.arrays.PeriodArray:
 
 def client_order(clients: pd.Index) -> np.ndarray:
     """Rank of each client id in ascending order (ties impossible: ids are unique); mixed types sort as text."""
+    arrow = getattr(clients.array, "_pa_array", None)
     try:
-        order = np.argsort(clients.to_numpy(), kind="stable")
+        if arrow is not None and arrow.null_count == 0:  # Arrow text: sorts by UTF-8 bytes = by code points
+            import pyarrow.compute as pc
+
+            order = pc.sort_indices(arrow).to_numpy()
+        else:
+            order = np.argsort(clients.to_numpy(), kind="stable")
     except TypeError:
         order = np.argsort(clients.astype(str).to_numpy(), kind="stable")
     rank = np.empty(len(clients), dtype=np.int64)

@@ -507,3 +507,26 @@ def test_property_row_order_does_not_matter(lines, rnd):
     orders = to_orders(lines)
     shuffled = orders.iloc[rnd.sample(range(len(orders)), len(orders))]
     pd.testing.assert_frame_equal(kamlib.abc_xyz(shuffled, as_of=AS_OF), kamlib.abc_xyz(orders, as_of=AS_OF))
+
+
+# --- the fast path for fixed-width text ids (analytics/_prep.py) ---------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="AB0é\x00", min_size=1, max_size=3), min_size=1, max_size=30),
+       st.integers(min_value=0, max_value=5), st.booleans())
+def test_property_fixed_width_codes_match_pandas_factorize(ids, skip, chunked):
+    import pyarrow as pa
+
+    from kamlib.analytics._prep import _client_codes
+
+    if chunked and len(ids) > 1:
+        half = len(ids) // 2
+        series = pd.Series(pd.array(pa.chunked_array([ids[:half], ids[half:]]), dtype="str"))
+    else:
+        series = pd.Series(ids, dtype="str")
+    series = series.iloc[min(skip, len(ids) - 1):]  # a slice: the Arrow array has an offset
+    codes, uniques = _client_codes(series)
+    expected_codes, expected_uniques = pd.factorize(series)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)
