@@ -388,8 +388,9 @@ def read_table(
 ) -> pd.DataFrame:
     """Read one canonical ``table`` from a CSV, Excel or Parquet file, or from a DataFrame.
 
-    The rules (what is detected, what is excluded, the mapping-file format) are
-    in the docstring of this module: ``help(kamlib.data._readers)``.
+    What is detected is described in the docstring of this module
+    (``help(kamlib.data._readers)``); the mapping-file format and the exclusion
+    rules are under Notes below.
 
     Parameters
     ----------
@@ -528,9 +529,8 @@ def read_table(
 _READER_DOC = """Read the ``{table}`` table from a CSV, Excel or Parquet file, or from a DataFrame.
 
     Canonical columns: {columns} (required: {required}). Same as
-    ``read_table(path_or_frame, "{table}", ...)``; the rules (what is detected,
-    what is excluded, the mapping-file format) are in the docstring of
-    :mod:`kamlib.data._readers`.
+    ``read_table(path_or_frame, "{table}", ...)``: see :func:`read_table` for
+    what is detected, which rows are excluded and the mapping-file format.
 
     Parameters
     ----------
