@@ -31,9 +31,10 @@ class KamDataError(KamError, ValueError):
         The file the data came from, when there is one.
     column : str, optional
         The column at fault.
-    rows : sequence of int, optional
-        Row numbers at fault, counted as the user sees them (1 = the first data
-        row of a file, below its header; for a DataFrame, its index labels).
+    rows : sequence, optional
+        The rows at fault, counted as the user sees them: file *lines* for CSV
+        and Excel (the header is line 1), rows counted from 1 for Parquet, and
+        index labels for a DataFrame.
     """
 
     def __init__(
