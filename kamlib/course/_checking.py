@@ -589,8 +589,10 @@ class MultipleChoiceQuestion(Question):
         multiple = not isinstance(expected, str)
         example = next(iter(self.choices))
         if isinstance(answer, str):
-            parts = [p for p in re.split(r"[,\s;]+", answer.strip()) if p] if multiple else [answer]
-            given = self._letters(parts) if parts else [""]
+            parts = [p for p in re.split(r"[,\s;]+", answer.strip()) if p]
+            if not multiple and len(parts) > 1 and all(p in self.choices for p in self._letters(parts)):
+                return t("course_choice.one_only")
+            given = (self._letters(parts) if parts else [""]) if multiple else self._letters(answer)
         elif multiple and isinstance(answer, (list, tuple, set, frozenset)) and all(isinstance(a, str) for a in answer):
             given = self._letters(answer)
         elif multiple:
@@ -949,6 +951,8 @@ def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None) 
     name : str or Exercise
         The exercise id (``"00_warmup"``; see ``kamlib.course.exercises.available()``), the
         name of an importable module that defines ``EXERCISE``, or an :class:`Exercise`.
+        Course notebooks bind by name: the class report, ``progress()`` and the nbval plugin
+        recognise a notebook's exercise by the name in its ``exercise("...")`` call.
     namespace : dict
         The notebook's ``globals()``: answers are read from it by variable name at each check.
     data : optional

@@ -291,6 +291,7 @@ def test_multiple_choice_single():
         assert outcome(q, right).status == "correct"
     assert assert_wrong(q, "b") == "'b' is not the best answer — read the choices again, or ask for a hint."
     assert_wrong(q, "e", contains="'e': not among the choices (a, b, c, d).")
+    assert_wrong(q, "c, d", contains="only one choice is right here; give a single letter.")
     assert_wrong(q, 3, contains="give the letter of your choice as text, e.g. 'a'; you gave a number.")
     assert_wrong(q, ["c"], contains="you gave a list of 1 item(s)")
     assert_wrong(q, None, contains="you gave None")
