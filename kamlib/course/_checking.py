@@ -35,7 +35,7 @@ import math
 import numbers
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -311,7 +311,9 @@ def _as_number(answer: Any) -> tuple[float, str | None]:
         except ValueError:
             return math.nan, t("course_value.need_number", what=_describe(answer))
         return math.nan, t("course_value.need_number_text")
-    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)) and np.size(answer) == 1:
+    size = answer.size if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) else (
+        len(answer) if isinstance(answer, (list, tuple)) else None)
+    if size == 1:
         return math.nan, t("course_value.need_number_one_value", what=_describe(answer))
     if answer is pd.NA or answer is pd.NaT:
         return math.nan, t("course_value.nan")
@@ -613,8 +615,9 @@ class MultipleChoiceQuestion(Question):
 class MatchingQuestion(Question):
     """Match every item to one of the lettered options (e.g. retention methods to characteristics).
 
-    The learner gives a dict ``{item: letter}``; items are matched ignoring case and spaces
-    at the ends. Messages say how many pairs are right and which items to look at again.
+    The learner gives a dict ``{item: letter}`` (or a Series, or a two-column table: item,
+    option); items are matched ignoring case and spaces at the ends, an option by its letter or
+    its full text. Messages say how many pairs are right and which items to look at again.
 
     Parameters
     ----------
@@ -650,6 +653,8 @@ class MatchingQuestion(Question):
             self._bad(t("course_exercise.items_unmatched", items=", ".join(left)), self.id)
 
     def compare(self, answer: Any, expected: Any) -> str | None:
+        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 2:  # the source's two-column table
+            answer = dict(zip(answer.iloc[:, 0], answer.iloc[:, 1]))
         if isinstance(answer, pd.Series):
             answer = answer.to_dict()
         if not isinstance(answer, Mapping):
@@ -1031,27 +1036,25 @@ def progress(folder: str | Path | None = None, *, detail: bool = False) -> pd.Da
     Returns
     -------
     DataFrame
-        Per exercise: ``exercise, questions, correct, wrong, open, not_attempted, status,
-        title``; with ``detail``: ``exercise, question, kind, status``.
+        Per exercise (the exercise id says its topic): ``exercise, questions, correct, wrong,
+        open, not_attempted, status``; with ``detail``: ``exercise, question, kind, status``.
 
     Examples
     --------
     >>> import tempfile
     >>> table = progress(tempfile.mkdtemp())
     >>> list(table.columns)
-    ['exercise', 'questions', 'correct', 'wrong', 'open', 'not_attempted', 'status', 'title']
+    ['exercise', 'questions', 'correct', 'wrong', 'open', 'not_attempted', 'status']
     """
     from . import _notebooks, exercises
 
     if folder is None:
         folder = Path("exercises") if Path("exercises").is_dir() else Path(".")
     folder = Path(folder)
-    titles: dict[str, str] = {}
     kinds: dict[tuple[str, str], str] = {}
     status: dict[tuple[str, str], str] = {}
     for ex_id in exercises.available():
         definition = load_exercise(ex_id)
-        titles[ex_id] = definition.title
         for q in definition.questions:
             kinds[(ex_id, q.id)] = q.kind
             status[(ex_id, q.id)] = NOT_ATTEMPTED
@@ -1086,8 +1089,8 @@ def progress(folder: str | Path | None = None, *, detail: bool = False) -> pd.Da
             overall = "done"
         else:
             overall = "in_progress"
-        rows.append({"exercise": ex_id, "title": titles.get(ex_id, ""), "questions": len(values),
+        rows.append({"exercise": ex_id, "questions": len(values),
                      "correct": counts[CORRECT], "wrong": counts[WRONG], "open": counts[OPEN],
                      "not_attempted": counts[NOT_ATTEMPTED], "status": t("course_status." + overall)})
-    columns = ["exercise", "questions", "correct", "wrong", "open", "not_attempted", "status", "title"]
+    columns = ["exercise", "questions", "correct", "wrong", "open", "not_attempted", "status"]
     return pd.DataFrame(rows, columns=columns)

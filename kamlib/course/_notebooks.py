@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ._checking import MIME, NOT_ATTEMPTED, STATUS_RANK, STATUSES
+from ._checking import MIME, STATUS_RANK, STATUSES
 
 __all__ = [
     "read",

@@ -108,6 +108,7 @@ def test_value_unset_and_placeholder_are_not_attempted():
         (True, "a yes/no value"),
         (float("nan"), "NaN"),
         (sum, "a function"),
+        ([[1], [2, 3]], "a single number is expected; you gave a list of 2 item(s)."),
     ],
 )
 def test_value_wrong_answers_say_why_without_the_answer(answer, phrase):
@@ -331,6 +332,7 @@ def match_question():
         {"use discounts ": "C", "Personal service": "a)", "Branded gifts": "b"},
         {"Use discounts": "Reward repeat orders.", "Personal service": "a", "Branded gifts": "b"},
         pd.Series(PAIRS),
+        pd.DataFrame({"method": list(PAIRS), "characteristic": list(PAIRS.values())}),  # the table to fill
     ],
 )
 def test_matching_right(answer):
@@ -349,6 +351,7 @@ def test_matching_right(answer):
         (["c", "a", "b"], "a dict from each item to the letter of its option is expected, "
                           "e.g. {'Use discounts': 'a', ...}; you gave a list of 3 item(s)."),
         (None, "you gave None"),
+        (pd.DataFrame({"method": ITEMS}), "you gave a table (DataFrame) of 3 row(s) and 1 column(s)."),
     ],
 )
 def test_matching_wrong_says_how_many_and_which(answer, message):
