@@ -4,6 +4,7 @@
     python3 workbook.py course     # set up, then open the course in JupyterLab at the start page
     python3 workbook.py test       # set up, then run the whole test suite (what CI runs)
     python3 workbook.py setup      # only set up (create .venv and install the pinned versions)
+    python3 workbook.py slides     # build every course notebook as reveal.js slides in _build/slides/
 
 Setting up creates ``.venv/`` beside this file and installs the exact versions
 in ``requirements/lock.txt`` (the ones the notebooks' stored outputs were made
@@ -153,8 +154,53 @@ def test(extra: list[str]) -> int:
     return code
 
 
+SLIDES = ROOT / "_build" / "slides"
+REVEAL = "reveal.js@4.0.2"  # the version nbconvert's reveal template is written for
+REQUIRE = "requirejs@2.3.6"
+JQUERY = "jquery@2.2.4"
+
+
+def _vendor(package: str, folder: Path) -> bool:
+    """Unpack an npm package into ``folder`` so slides work without internet; False if npm can't."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return False
+    if folder.exists():
+        return True
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if subprocess.call([npm, "pack", package, "--silent"], cwd=tmp, stdout=subprocess.DEVNULL) != 0:
+            return False
+        (tgz,) = Path(tmp).glob("*.tgz")
+        with tarfile.open(tgz) as tar:
+            tar.extractall(tmp, filter="data")
+        shutil.move(str(Path(tmp) / "package"), folder)
+    return True
+
+
+def slides(extra: list[str]) -> int:
+    """Build every course notebook as slides (cells marked with slideshow metadata) in _build/slides/."""
+    setup()
+    SLIDES.mkdir(parents=True, exist_ok=True)
+    args = [str(BIN / "jupyter"), "nbconvert", "--to", "slides", "--output-dir", str(SLIDES)]
+    offline = all(_vendor(pkg, SLIDES / name) for pkg, name in
+                  ((REVEAL, "reveal.js"), (REQUIRE, "requirejs"), (JQUERY, "jquery")))
+    if offline:  # served from beside the slides instead of a CDN; the course has no formulas needing MathJax
+        args += ["--SlidesExporter.reveal_url_prefix=reveal.js", "--SlidesExporter.require_js_url=requirejs/require.js",
+                 "--SlidesExporter.jquery_url=jquery/dist/jquery.min.js", "--SlidesExporter.mathjax_url="]
+    else:
+        say("npm is not available: the slides will load reveal.js from the internet when opened")
+    notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    code = subprocess.call([*args, *extra, *notebooks], cwd=ROOT, env=_jupyter_env())
+    if code == 0:
+        say(f"slides written to {SLIDES.relative_to(ROOT)}/ — open NN_name.slides.html in a browser")
+    return code
+
+
 def main(argv: list[str]) -> int:
-    commands = {"course": course, "test": test, "setup": lambda extra: setup() or 0}
+    commands = {"course": course, "test": test, "slides": slides, "setup": lambda extra: setup() or 0}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
