@@ -52,8 +52,12 @@ AS_OF = pd.Timestamp("2025-12-31")  # last day of the 36 months
 # --- synthetic data -------------------------------------------------------------------
 
 
-def make_orders(n_lines: int, n_clients: int, seed: int = 2024) -> pd.DataFrame:
+def make_orders(n_lines: int, n_clients: int, seed: int = 2024, ids: str = "fixed") -> pd.DataFrame:
     """A seeded orders table: client_id (str), date, revenue, cost; sorted by date.
+
+    ``ids``: "fixed" gives ids of one width ("C000001"), "varied" of varying width
+    ("C1" … "C100000": pandas' general text factorisation), "category" a
+    categorical column (as ``read_csv(dtype={"client_id": "category"})`` gives).
 
     Client sizes are log-normal (a few large accounts, many small ones); each
     client has its own active span (a quarter start late, a fifth stop early),
@@ -84,8 +88,11 @@ def make_orders(n_lines: int, n_clients: int, seed: int = 2024) -> pd.DataFrame:
 
     order = np.argsort(day, kind="stable")  # exports come sorted by date
     client, day, revenue, cost = client[order], day[order], revenue[order], cost[order]
-    ids = pa.array([f"C{i:06d}" for i in range(1, n_clients + 1)])
-    client_id = pd.array(ids.take(pa.array(client)), dtype="str")
+    names = [f"C{i:06d}" if ids != "varied" else f"C{i}" for i in range(1, n_clients + 1)]
+    if ids == "category":
+        client_id = pd.Categorical.from_codes(client, categories=pd.Index(names, dtype="str"))
+    else:
+        client_id = pd.array(pa.array(names).take(pa.array(client)), dtype="str")
     date = (np.datetime64(START.date(), "D") + day).astype("datetime64[us]")
     return pd.DataFrame({"client_id": client_id, "date": date, "revenue": revenue, "cost": cost})
 
@@ -329,17 +336,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best time is kept")
     parser.add_argument("--only", action="append", choices=sorted(ANALYSES), help="run only these analyses")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--ids", choices=("fixed", "varied", "category"), default="fixed",
+                        help="client_id format: one width (default), varying width, or categorical")
     args = parser.parse_args(argv)
 
     import duckdb
 
     t0 = time.perf_counter()
-    _ORDERS = make_orders(args.lines, args.clients, args.seed)
+    _ORDERS = make_orders(args.lines, args.clients, args.seed, args.ids)
     built = time.perf_counter() - t0
     print(f"python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
           f"duckdb {duckdb.__version__}, {os.cpu_count()} cores")
     print(f"built {len(_ORDERS):,} order lines for {_ORDERS['client_id'].nunique():,} clients over "
-          f"{MONTHS} months in {built:.1f} s ({_ORDERS.memory_usage(deep=True).sum() / 2**20:,.0f} MiB)")
+          f"{MONTHS} months in {built:.1f} s ({_ORDERS.memory_usage(deep=True).sum() / 2**20:,.0f} MiB), "
+          f"client_id {args.ids}")
     print()
     header = f"{'analysis':<14}{'kamlib s':>10}{'duckdb s':>10}{'ratio':>8}{'kamlib MiB':>12}{'duckdb MiB':>12}  check"
     print(header)
