@@ -421,11 +421,11 @@ def _check_freq(freq: str) -> str:
 
 def _period_labels(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     """The label pandas' resample gives the period of each date (month end for "ME" …)."""
-    s = pd.Series(np.arange(len(dates)), index=dates)
+    s = pd.Series(np.arange(len(dates)), index=dates).sort_index(kind="stable")  # Grouper numbers rows in date order
     grouped = s.groupby(pd.Grouper(freq=freq))
     labels = np.empty(len(dates), dtype="datetime64[ns]")
     for label, idx in grouped.indices.items():
-        labels[idx] = np.datetime64(label, "ns")
+        labels[s.to_numpy()[idx]] = np.datetime64(label, "ns")
     return pd.DatetimeIndex(labels)
 
 
