@@ -1,0 +1,510 @@
+"""The ``kam`` command line: the course's analyses on your own files, without a notebook.
+
+::
+
+    kam report ORDERS [--clients CLIENTS] [--nps NPS] [--as-of DATE] [--columns MAP] -o report.html
+    kam abc-xyz ORDERS -o result.xlsx          (or result.csv)
+    kam sample DIR [--seed N]
+    kam class-report FOLDER [-o class.csv] [--execute]
+
+Run ``kam --help`` or ``kam <command> --help`` for the options and examples.
+``python -m kamlib.cli`` works the same where the ``kam`` script is not on the PATH.
+
+Exit codes (scripts can rely on them):
+
+- 0 done;
+- 1 bad input data (a file is missing, empty, or lacks a column; no row can be used) —
+  one line on stderr, no traceback;
+- 2 usage error (an unknown option, a bad value such as ``--as-of 31/02``, a mapping file
+  that does not exist);
+- 3 the output exists and ``--force`` was not given (nothing was written, no work was done);
+- 4 an unexpected error: one line, and ``--debug`` shows the traceback;
+- 130 interrupted (Ctrl+C).
+
+An output file is never replaced without ``--force``: the command checks before doing any
+work, writes to a temporary file in the same folder, and moves it into place at the end
+(atomically; without ``--force`` the final step refuses to replace a file that appeared in
+the meantime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ._errors import KamArgumentError, KamDataError, KamError
+from .labels import t
+
+__all__ = ["main", "EXIT_OK", "EXIT_DATA", "EXIT_USAGE", "EXIT_EXISTS", "EXIT_INTERNAL"]
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_EXISTS = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+
+PROG = "kam"
+
+
+class _OutputExists(Exception):
+    """The output path exists and --force was not given."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(t("cli.output_exists", path=path))
+        self.path = path
+
+
+class _UsageError(Exception):
+    """A usage error found after parsing (e.g. an output extension the command cannot write)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# progress on a terminal
+# ----------------------------------------------------------------------------------------------
+
+
+class _Console:
+    """Progress lines and notes on stderr. Progress only on a terminal; ``--quiet`` silences both."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.live = not quiet and sys.stderr.isatty()
+
+    @contextmanager
+    def step(self, text: str):
+        """``reading orders… done (19,076 rows, 0.4 s)`` around a long step."""
+        detail: dict[str, str] = {}
+        start = time.perf_counter()
+        if self.live:
+            sys.stderr.write(f"{text}… ")
+            sys.stderr.flush()
+        try:
+            yield detail
+        except BaseException:
+            if self.live:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
+            raise
+        if self.live:
+            seconds = time.perf_counter() - start
+            extra = detail.get("text")
+            sys.stderr.write(t("cli.done_detail", detail=extra, seconds=f"{seconds:.1f}") if extra
+                             else t("cli.done", seconds=f"{seconds:.1f}"))
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(f"{PROG}: {t('cli.note')}: {_one_line(text)}", file=sys.stderr)
+
+    def result(self, text: str) -> None:
+        if not self.quiet:
+            print(text)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+# ----------------------------------------------------------------------------------------------
+# output files
+# ----------------------------------------------------------------------------------------------
+
+
+def _check_output(path: Path, force: bool) -> None:
+    """Before any work: refuse an existing output unless --force; refuse a folder as output."""
+    if path.is_dir():
+        raise _UsageError(t("cli.output_is_folder", path=path))
+    if path.exists() and not force:
+        raise _OutputExists(path)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None], force: bool) -> None:
+    """Write through a temporary file in the same folder, then move it into place.
+
+    Without ``force`` the move is a hard link, which fails if ``path`` appeared meanwhile,
+    so a file is never replaced by accident (where hard links are not possible, the
+    existence is checked just before a rename).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise _OutputExists(path) from None
+            except OSError:  # no hard links here (some network or FAT file systems)
+                if path.exists():
+                    raise _OutputExists(path) from None
+                os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# argument types
+# ----------------------------------------------------------------------------------------------
+
+
+def _date_arg(text: str):
+    """``2025-06-30`` or ``30.06.2025`` (the two unambiguous forms the readers accept too)."""
+    import re
+
+    import pandas as pd
+
+    text = text.strip()
+    formats = {r"\d{4}-\d{1,2}-\d{1,2}": "%Y-%m-%d", r"\d{1,2}\.\d{1,2}\.\d{4}": "%d.%m.%Y"}
+    for pattern, fmt in formats.items():
+        if re.fullmatch(pattern, text):
+            try:
+                return pd.to_datetime(text, format=fmt)
+            except (TypeError, ValueError):
+                break
+    raise argparse.ArgumentTypeError(t("cli.bad_date", value=text))
+
+
+def _pair_arg(text: str) -> tuple[float, float]:
+    try:
+        parts = [float(p) for p in text.replace(";", ",").split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(t("cli.bad_pair", value=text))
+    return parts[0], parts[1]
+
+
+def _seed_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(t("cli.bad_seed", value=text))
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(t("cli.bad_positive", value=text))
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# reading
+# ----------------------------------------------------------------------------------------------
+
+_WORDS = {"orders": "cli.table_orders", "clients": "cli.table_clients", "nps_responses": "cli.table_nps"}
+
+
+def _find_in_folder(folder: Path, table: str) -> Path | None:
+    from .data._folder import _SUFFIXES
+
+    for suffix in _SUFFIXES:
+        path = folder / f"{table}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def _inputs(args: argparse.Namespace, tables: Sequence[str]) -> dict[str, Path | None]:
+    """The file of each table: ORDERS may be a folder holding orders.csv, clients.csv, ..."""
+    given = Path(args.orders)
+    paths: dict[str, Path | None] = {name: None for name in tables}
+    explicit = {"clients": getattr(args, "clients", None), "nps_responses": getattr(args, "nps", None)}
+    if given.is_dir():
+        found = _find_in_folder(given, "orders")
+        if found is None:
+            raise KamDataError(t("cli.no_orders_in_folder", folder=given), file=str(given))
+        paths["orders"] = found
+        for name in tables:
+            if name != "orders":
+                paths[name] = Path(explicit[name]) if explicit.get(name) else _find_in_folder(given, name)
+    else:
+        paths["orders"] = given
+        for name in tables:
+            if name != "orders" and explicit.get(name):
+                paths[name] = Path(explicit[name])
+    return paths
+
+
+def _read(table: str, path: Path, columns: str | None, console: _Console):
+    """One table through its kamlib reader; excluded rows become a note, never silence."""
+    with console.step(t("cli.reading", table=t(_WORDS[table]))) as done:
+        from .data._readers import load_report, read_table
+
+        frame = read_table(path, table, columns=columns, on_error="exclude")
+        report = load_report(frame)
+        done["text"] = t("cli.rows", n=f"{len(frame):,}")
+    if report.rows_excluded:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in report.counts.items())
+        console.note(t("cli.excluded_note", file=path, n=f"{report.rows_excluded:,}", reasons=reasons))
+    return frame, report
+
+
+# ----------------------------------------------------------------------------------------------
+# the commands
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
+    output = Path(args.output)
+    _check_output(output, args.force)
+    paths = _inputs(args, ("orders", "clients", "nps_responses"))
+    from ._report import ReportSource, portfolio_report
+
+    frames = {}
+    sources = []
+    for table in ("orders", "clients", "nps_responses"):
+        path = paths[table]
+        if path is None:
+            frames[table] = None
+            continue
+        frames[table], report = _read(table, path, args.columns, console)
+        sources.append(ReportSource(table, str(path), report))
+    notes = []
+    if paths["nps_responses"] is None:
+        notes.append(t("cli_report.note_no_nps"))
+
+    with console.step(t("cli.analysing")):
+        import matplotlib
+
+        matplotlib.use("Agg")  # the CLI draws into files only; never in the library
+        page = portfolio_report(frames["orders"], frames["clients"], frames["nps_responses"],
+                                as_of=args.as_of, sources=sources, notes=notes)
+    with console.step(t("cli.writing", path=output)):
+        _write_atomic(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), args.force)
+    console.result(t("cli.wrote", path=output))
+    return EXIT_OK
+
+
+def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
+    output = Path(args.output)
+    kind = output.suffix.lower()
+    if kind not in (".xlsx", ".csv"):
+        raise _UsageError(t("cli.bad_extension", path=output, valid=".xlsx, .csv"))
+    _check_output(output, args.force)
+    paths = _inputs(args, ("orders", "clients"))
+    orders, _ = _read("orders", paths["orders"], args.columns, console)
+    clients = None
+    if paths["clients"] is not None:
+        clients, _ = _read("clients", paths["clients"], args.columns, console)
+
+    from .analytics._abc_xyz import abc_xyz, abc_xyz_matrix
+
+    as_of = args.as_of
+    if as_of is None:
+        as_of = orders["date"].max()
+        console.note(t("cli.as_of_default", date=as_of.strftime("%Y-%m-%d")))
+    with console.step(t("cli.analysing")):
+        result = abc_xyz(orders, value=args.value, abc=tuple(args.abc), xyz=tuple(args.xyz), as_of=as_of,
+                         min_periods=args.min_periods)
+        if clients is not None and "name" in clients:
+            result = result.copy()  # keeps attrs (the settings the Excel export reads)
+            result.insert(1, "name", result["client_id"].map(dict(zip(clients["client_id"], clients["name"]))))
+    with console.step(t("cli.writing", path=output)):
+        if kind == ".xlsx":
+            from .analytics._excel import abc_xyz_to_excel
+
+            matrix = abc_xyz_matrix(result)
+            _write_atomic(output, lambda tmp: abc_xyz_to_excel(result, tmp, matrix=matrix, overwrite=True),
+                          args.force)
+        else:
+            _write_atomic(output, lambda tmp: result.to_csv(tmp, index=False, encoding="utf-8-sig",
+                                                            lineterminator="\n"), args.force)
+    console.result(t("cli.wrote", path=output))
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace, console: _Console) -> int:
+    from .data._folder import TABLE_NAMES
+    from .data._sample import write_sample
+
+    folder = Path(args.dir)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(t("cli.not_a_folder", path=folder))
+    existing = [folder / f"{name}.csv" for name in TABLE_NAMES if (folder / f"{name}.csv").exists()]
+    if existing and not args.force:
+        raise _OutputExists(existing[0] if len(existing) == 1 else folder)
+    with console.step(t("cli.writing_sample", seed=args.seed)):
+        paths = write_sample(folder, seed=args.seed, overwrite=args.force)
+    console.result(t("cli.wrote_sample", n=len(paths), folder=folder, seed=args.seed))
+    return EXIT_OK
+
+
+def _cmd_class_report(args: argparse.Namespace, console: _Console) -> int:
+    from .course.grade import class_report, render
+
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        _check_output(output, args.force)
+    with console.step(t("cli.grading")):
+        table = class_report(args.folder, execute=args.execute, timeout=args.timeout)
+    if not len(table):
+        console.note(t("course_grade.no_notebooks", folder=Path(args.folder).as_posix()))
+    print(render(table))
+    if output is not None:
+        # the BOM lets Excel read ✓ ✗ – right
+        _write_atomic(output, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"), args.force)
+        console.result(t("cli.wrote", path=output))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
+# the parser
+# ----------------------------------------------------------------------------------------------
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30, width=100)
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """--quiet and --debug, accepted before or after the command name."""
+    parent = argparse.ArgumentParser(add_help=False)
+    default = {"default": argparse.SUPPRESS} if suppress else {"default": False}
+    parent.add_argument("-q", "--quiet", action="store_true", help=t("cli.help_quiet"), **default)
+    parent.add_argument("--debug", action="store_true", help=t("cli.help_debug"), **default)
+    return parent
+
+
+def _epilog(examples_key: str) -> str:
+    return t(examples_key) + "\n\n" + t("cli.exit_codes")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=t("cli.description"), epilog=_epilog("cli.examples_main"),
+        formatter_class=_Formatter, parents=[_common(False)],
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} (kamlib) {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
+    common = _common(True)
+
+    def command(name: str, help_key: str, examples_key: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=t(help_key), description=textwrap.fill(t(help_key), 96),
+                              epilog=_epilog(examples_key),
+                              formatter_class=_Formatter, parents=[common])
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("orders", metavar="ORDERS", help=t("cli.help_orders"))
+        p.add_argument("--as-of", type=_date_arg, metavar="DATE", help=t("cli.help_as_of"))
+        p.add_argument("--columns", metavar="MAP", help=t("cli.help_columns"))
+
+    def output_options(p: argparse.ArgumentParser, help_key: str, required: bool = True) -> None:
+        p.add_argument("-o", "--output", metavar="FILE", required=required, help=t(help_key))
+        p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+
+    p = command("report", "cli.help_report", "cli.examples_report")
+    data_options(p)
+    p.add_argument("--clients", metavar="CLIENTS", help=t("cli.help_clients"))
+    p.add_argument("--nps", metavar="NPS", help=t("cli.help_nps"))
+    output_options(p, "cli.help_output_report")
+    p.set_defaults(run=_cmd_report)
+
+    p = command("abc-xyz", "cli.help_abc_xyz", "cli.examples_abc_xyz")
+    data_options(p)
+    p.add_argument("--clients", metavar="CLIENTS", help=t("cli.help_clients_names"))
+    p.add_argument("--value", choices=("revenue", "margin"), default="revenue", help=t("cli.help_value"))
+    p.add_argument("--abc", type=_pair_arg, default=(0.8, 0.95), metavar="A,B", help=t("cli.help_abc"))
+    p.add_argument("--xyz", type=_pair_arg, default=(0.1, 0.25), metavar="X,Y", help=t("cli.help_xyz"))
+    p.add_argument("--min-periods", type=_positive_int, default=6, metavar="N", help=t("cli.help_min_periods"))
+    output_options(p, "cli.help_output_abc_xyz")
+    p.set_defaults(run=_cmd_abc_xyz)
+
+    from .data._sample import SAMPLE_SEED
+
+    p = command("sample", "cli.help_sample", "cli.examples_sample")
+    p.add_argument("dir", metavar="DIR", help=t("cli.help_dir"))
+    p.add_argument("--seed", type=_seed_arg, default=SAMPLE_SEED, metavar="N",
+                   help=t("cli.help_seed", seed=SAMPLE_SEED))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force_sample"))
+    p.set_defaults(run=_cmd_sample)
+
+    p = command("class-report", "cli.help_class_report", "cli.examples_class_report")
+    p.add_argument("folder", metavar="FOLDER", help=t("course_grade.help_folder"))
+    p.add_argument("--execute", action="store_true", help=t("course_grade.help_execute"))
+    p.add_argument("--timeout", type=_positive_int, default=120, metavar="SECONDS",
+                   help=t("course_grade.help_timeout", default=120))
+    output_options(p, "cli.help_output_class_report", required=False)
+    p.set_defaults(run=_cmd_class_report)
+    return parser
+
+
+# ----------------------------------------------------------------------------------------------
+# main
+# ----------------------------------------------------------------------------------------------
+
+
+def _error(message: object) -> None:
+    print(f"{PROG}: {t('cli.error')}: {_one_line(message)}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``kam`` with ``argv`` (default: the process's arguments) and return the exit code.
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    kam (kamlib) ...
+    0
+    >>> main(["sample"])  # a usage error: DIR is missing (argparse prints the usage to stderr)
+    2
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error: argparse has printed it
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+    if getattr(args, "run", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    console = _Console(quiet=args.quiet)
+    try:
+        return args.run(args, console)
+    except _OutputExists as exc:
+        _error(exc)
+        return EXIT_EXISTS
+    except (_UsageError, KamArgumentError) as exc:
+        _error(exc)
+        return EXIT_USAGE
+    except KamError as exc:  # KamDataError and any other refusal of the data
+        _error(exc)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        _error(t("cli.interrupted"))
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        _error(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")
+               + ("" if args.debug else " " + t("cli.debug_hint")))
+        return EXIT_INTERNAL
+
+if __name__ == "__main__":
+    sys.exit(main())
