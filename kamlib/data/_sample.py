@@ -20,8 +20,9 @@ The story, by the module that needs it (client ids are the same for every seed):
 - C006 *Baltic Furniture Factory* cut its volumes in spring of the last year and
   moved to a cheaper competitor in the summer: the win-back case of M8, with
   ``competitor_offers``.
-- C007–C009 fade out and stop buying; C010–C013 buy quarterly (not lost after
-  40 days); C090 onwards include one-off and occasional buyers.
+- C007–C009 fade out and stop buying; C016 (a key account) is fading and C017
+  has gone quiet for a month: both are at risk. C010–C013 buy quarterly (not
+  lost after 40 days); C101 onwards are occasional and one-off buyers.
 - Manager *Irina Sokolova* runs five key accounts (the capacity rule of M10 says 3).
 - NPS waves 2024Q1–2025Q4 improve overall, while C006's respondents turn into
   detractors before it leaves.
@@ -117,16 +118,18 @@ class _Story:
     innovative: bool = False
     demanding: bool = False
     goods: str = "building materials"
+    season: float = 1.0  # how strongly the building season shows (0 flat .. 1 full profile)
+    steady: bool = False  # orders at an even rhythm (few skipped or doubled weeks)
 
 
 # The named clients of the story. C001's and C002's revenue are calibrated after generation to
 # exactly 35 % and 11 % of all sales (their "yearly" figures only set the order sizes' scale).
 _STORY = (
     _Story("C001", "Volga Building Distribution", "sub-distribution", "large sub-distributor", "Irina Sokolova",
-           100e6, 3.5, 0.12, "deferred payment", 12.0, "2014-03-12", potential=260e6),
+           100e6, 3.5, 0.12, "deferred payment", 12.0, "2014-03-12", potential=260e6, season=0.5),
     _Story("C002", "HomeStar", "federal chain", "federal (national) chain", "Elena Vasilieva",
            30e6, 1.4, 0.15, "post-payment", 10.0, "2016-09-01", potential=180e6, reference=True, demanding=True,
-           goods="household goods"),
+           goods="household goods", season=0.1, steady=True),
     _Story("C003", "Kama Panel Works", "processing", "panel processing plant", "Sergey Lebedev",
            12.5e6, 14.0, 0.18, "partial prepayment", 6.0, "2018-05-20", potential=30e6, innovative=True),
     _Story("C004", "Aurora Hotels", "HoReCa", "hotel chain", "Anna Novikova",
@@ -152,19 +155,23 @@ _STORY = (
     _Story("C013", "Meridian Hotels", "HoReCa", "business hotel", "Anna Novikova",
            1.1e6, 91.0, 0.20, "post-payment", 2.0, "2020-10-10"),
     _Story("C014", "Neva Megastore", "regional chain", "regional chain", "Elena Vasilieva",
-           16.0e6, 2.0, 0.14, "post-payment", 9.0, "2015-05-05", potential=40e6),
+           16.0e6, 2.0, 0.14, "post-payment", 9.0, "2015-05-05", potential=40e6, season=0.15,
+           steady=True),
     _Story("C015", "Stroy Partner", "wholesale", "large wholesale", "Irina Sokolova",
            15.0e6, 4.0, 0.16, "deferred payment", 10.0, "2016-12-01", potential=45e6),
     _Story("C016", "Don Resellers", "private reseller", "private reseller", "Irina Sokolova",
-           8.0e6, 7.0, 0.35, "payment first", 6.0, "2019-04-22"),
+           8.0e6, 7.0, 0.35, "payment first", 6.0, "2019-04-22",
+           fade_from="2025-08-01", stop="2025-12-02"),
     _Story("C017", "Green Valley Market", "local chain", "local chain of 3 shops", "Dmitry Kuznetsov",
-           3.5e6, 7.0, 0.22, "post-payment", 4.0, "2018-07-07"),
+           3.5e6, 7.0, 0.22, "post-payment", 4.0, "2018-07-07",
+           stop="2025-12-08"),
     _Story("C018", "Technopark Labs", "service centre", "test laboratory", "Anna Novikova",
            0.8e6, 45.0, 0.50, "100% prepayment", 0.0, "2023-03-01", start="2023-03-01", innovative=True),
 )
 
 
-def _business_days_after(start: pd.Timestamp, stop: pd.Timestamp, gap: float, rng: np.random.Generator) -> list:
+def _business_days_after(start: pd.Timestamp, stop: pd.Timestamp, gap: float, rng: np.random.Generator,
+                         jitter: float | None = None) -> list:
     """Purchase dates from ``start`` to ``stop``: gaps around ``gap`` days, weekdays only."""
     dates = []
     day = start + pd.Timedelta(days=int(rng.integers(0, max(1, int(gap)))))
@@ -174,7 +181,8 @@ def _business_days_after(start: pd.Timestamp, stop: pd.Timestamp, gap: float, rn
         if day > stop:
             break
         dates.append(day)
-        step = gap * rng.lognormal(0.0, 0.12 if gap >= 28 else 0.3)
+        sigma = jitter if jitter is not None else (0.12 if gap >= 28 else 0.3)
+        step = gap * rng.lognormal(0.0, sigma)
         day += pd.Timedelta(days=max(1, int(round(step))))
     return dates
 
@@ -205,39 +213,49 @@ def _background_clients(rng: np.random.Generator) -> list[_Story]:
         elif i >= 101:  # occasional: a few deals in three years
             gap, yearly, start = float(rng.uniform(150, 300)), float(rng.uniform(0.1e6, 0.6e6)), None
         else:
-            gap = float(rng.choice([3.0, 7.0, 14.0, 30.0, 45.0], p=[0.08, 0.3, 0.3, 0.22, 0.1]))
+            gap = float(rng.choice([2.0, 3.0, 7.0, 14.0, 30.0, 45.0], p=[0.06, 0.1, 0.28, 0.28, 0.18, 0.1]))
             yearly = float(rng.lognormal(np.log(1.4e6), 0.6))
             start = None
+        if i in (97, 98, 99, 100):  # small shops that buy everyday goods like clockwork (class CX)
+            gap, yearly = 2.0, float(rng.uniform(0.12e6, 0.2e6)) + 0 * yearly
         if i in (41, 57, 73):  # late starters: new clients inside the window
             start = str((_START + pd.Timedelta(days=int(rng.integers(300, 800)))).date())
         first_deal = start or str((_START - pd.Timedelta(days=int(rng.integers(30, 3650)))).date())
         discount = float(rng.choice([0.0, 2.0, 3.0, 5.0, 7.0, 10.0, 12.0, 15.0], p=[0.2, 0.15, 0.15, 0.2, 0.1, 0.1, 0.05, 0.05]))
+        # Frequent buyers of everyday goods order at an even pace through the year (XYZ class X);
+        # others follow the building season partly (Y) or fully, with erratic order sizes (Z).
+        steady = gap <= 3 and (i % 3 != 0 or i >= 97)
+        season = 0.1 if steady else (0.5 if gap <= 14 and i % 2 == 0 else 1.0)
+        regularity = float(rng.uniform(0.15, 0.8))
         out.append(_Story(
             f"C{i:03d}", name, ctype, ctype, manager, yearly, gap,
-            float(rng.uniform(0.15, 0.8)), payment_forms[rng.integers(len(payment_forms))], discount, first_deal,
+            0.08 if steady else regularity, payment_forms[rng.integers(len(payment_forms))], discount, first_deal,
             start=start, potential=float(round(yearly * rng.uniform(1.5, 5.0), -4)),
             goods=("building materials", "household goods", "tools")[rng.integers(3)],
+            season=season, steady=steady,
         ))
     return out
 
 
-def _orders(stories: list[_Story], rng: np.random.Generator) -> pd.DataFrame:
+def _orders(stories: list[_Story], seed: int) -> pd.DataFrame:
     groups = list(_PRODUCT_GROUPS)
     rows = []
     one_off_days = pd.date_range(_START, _END - pd.Timedelta(days=30), freq="B")
-    for s in stories:
+    for k, s in enumerate(stories):
+        rng = np.random.default_rng([seed, k])  # one stream per client: changing one story leaves the others be
         start = pd.Timestamp(s.start) if s.start else _START
         stop = pd.Timestamp(s.stop) if s.stop else _END
         if s.gap >= 10_000:  # one-off: a single deal
             dates = [one_off_days[rng.integers(len(one_off_days))]]
         else:
-            dates = _business_days_after(start, stop, s.gap, rng)
+            dates = _business_days_after(start, stop, s.gap, rng, jitter=0.05 if s.steady else None)
         if not dates:
             continue
         dates = np.array(dates, dtype="datetime64[ns]")
         per_order = s.yearly * s.gap / 365.0 if s.gap < 10_000 else s.yearly
         month = pd.DatetimeIndex(dates).month.to_numpy()
-        size = per_order * _SEASON[month - 1] / _SEASON.mean()
+        season = 1 + s.season * (_SEASON / _SEASON.mean() - 1)
+        size = per_order * season[month - 1]
         if s.fade_from:
             fade_from, stop_ts = np.datetime64(pd.Timestamp(s.fade_from)), np.datetime64(stop)
             frac = np.clip((dates - fade_from) / (stop_ts - fade_from), 0, 1)
@@ -255,6 +273,7 @@ def _orders(stories: list[_Story], rng: np.random.Generator) -> pd.DataFrame:
                 cost = round(revenue / (1 + markup * rng.uniform(0.9, 1.1)), 2)
                 rows.append((d, s.client_id, groups[g], float(qty), revenue, cost))
     orders = pd.DataFrame(rows, columns=["date", "client_id", "product_group", "quantity", "revenue", "cost"])
+    rng = np.random.default_rng([seed, len(stories)])
     # Returns: about 1.5 % of lines come back partly, one to three weeks later (negative lines).
     back = orders[(rng.random(len(orders)) < 0.015)].copy()
     frac = rng.uniform(0.1, 0.6, len(back))
@@ -433,7 +452,7 @@ def generate_sample(seed: int = SAMPLE_SEED) -> dict[str, pd.DataFrame]:
         raise KamArgumentError(f"seed={seed!r} is not valid; use a whole number >= 0")
     rng = np.random.default_rng(int(seed))
     stories = list(_STORY) + _background_clients(rng)
-    orders = _calibrate(_orders(stories, rng), {"C001": 0.35, "C002": 0.11})
+    orders = _calibrate(_orders(stories, int(seed)), {"C001": 0.35, "C002": 0.11})
     clients = _clients(stories)
     tables = {
         "clients": clients,

@@ -79,6 +79,13 @@ def test_story_holds_for_any_seed(seed):
     assert orders["client_id"].isin(clients["client_id"]).all()
     # A manager runs five key accounts (the capacity rule says three).
     assert t["managers"]["key_accounts"].str.split("|").str.len().max() == 5
+    # Every ABC-XYZ cell has clients at the default cut-offs (steady chains are X, seasonal buyers Y/Z),
+    # and the win-back list has clients at risk as well as lost ones.
+    typed = kamlib.read_orders(orders)
+    cells = set(kamlib.abc_xyz(typed, as_of=kamlib.SAMPLE_AS_OF)["cell"])
+    assert {a + x for a in "ABC" for x in "XYZ"} <= cells
+    status = kamlib.churn_status(typed, as_of=kamlib.SAMPLE_AS_OF).set_index("client_id")["status"]
+    assert status[["C016", "C017"]].eq("at risk").all() and status[["C006", "C007", "C008", "C009"]].eq("lost").all()
     # NPS improves: the last wave's NPS is above the first wave's.
     nps = t["nps_responses"]
     by_wave = nps.groupby("wave")["score"].apply(lambda s: (s >= 9).mean() - (s <= 6).mean())
