@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import KamArgumentError
+from ._prep import _fixed_width_codes
 from .._validate import check_columns, check_frame, check_no_missing, check_unique
 from ..labels import t
 
@@ -57,6 +58,9 @@ def _factorize(values: pd.Series | pd.Index | np.ndarray) -> tuple[np.ndarray, p
         remap = np.cumsum(used) - 1
         return np.where(codes >= 0, remap[codes], -1), pd.Index(cat.categories[used])
     if isinstance(values, pd.Series):
+        fast = _fixed_width_codes(values)  # same codes as pandas, several times faster on ids like "C000123"
+        if fast is not None:
+            return np.asarray(fast[0], dtype=np.int64), fast[1]
         codes, uniques = values.array.factorize()
     else:
         codes, uniques = pd.factorize(values)
