@@ -303,6 +303,10 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
     kind = output.suffix.lower()
     if kind not in (".xlsx", ".csv"):
         raise _UsageError(t("cli.bad_extension", path=output, valid=".xlsx, .csv"))
+    from .analytics._prep import check_cutoffs
+
+    check_cutoffs(args.abc, "--abc", "0.8,0.95")  # before any work, like the output check
+    check_cutoffs(args.xyz, "--xyz", "0.1,0.25")
     _check_output(output, args.force)
     paths = _inputs(args, ("orders", "clients"))
     orders, _ = _read("orders", paths["orders"], args.columns, console)
@@ -312,16 +316,15 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
 
     from .analytics._abc_xyz import abc_xyz, abc_xyz_matrix
 
-    as_of = args.as_of
-    if as_of is None:
-        as_of = orders["date"].max()
-        console.note(t("cli.as_of_default", date=as_of.strftime("%Y-%m-%d")))
+    as_of = args.as_of if args.as_of is not None else orders["date"].max()
     with console.step(t("cli.analysing")):
         result = abc_xyz(orders, value=args.value, abc=tuple(args.abc), xyz=tuple(args.xyz), as_of=as_of,
                          min_periods=args.min_periods)
         if clients is not None and "name" in clients:
             result = result.copy()  # keeps attrs (the settings the Excel export reads)
             result.insert(1, "name", result["client_id"].map(dict(zip(clients["client_id"], clients["name"]))))
+    if args.as_of is None:
+        console.note(t("cli.as_of_default", date=as_of.strftime("%Y-%m-%d")))
     with console.step(t("cli.writing", path=output)):
         if kind == ".xlsx":
             from .analytics._excel import abc_xyz_to_excel
@@ -340,15 +343,18 @@ def _cmd_sample(args: argparse.Namespace, console: _Console) -> int:
     from .data._folder import TABLE_NAMES
     from .data._sample import write_sample
 
+    from .data._sample import SAMPLE_SEED
+
+    seed = SAMPLE_SEED if args.seed is None else args.seed
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():
         raise _UsageError(t("cli.not_a_folder", path=folder))
     existing = [folder / f"{name}.csv" for name in TABLE_NAMES if (folder / f"{name}.csv").exists()]
     if existing and not args.force:
         raise _OutputExists(existing[0] if len(existing) == 1 else folder)
-    with console.step(t("cli.writing_sample", seed=args.seed)):
-        paths = write_sample(folder, seed=args.seed, overwrite=args.force)
-    console.result(t("cli.wrote_sample", n=len(paths), folder=folder, seed=args.seed))
+    with console.step(t("cli.writing_sample", seed=seed)):
+        paths = write_sample(folder, seed=seed, overwrite=args.force)
+    console.result(t("cli.wrote_sample", n=len(paths), folder=folder, seed=seed))
     return EXIT_OK
 
 
@@ -435,12 +441,11 @@ def _build_parser() -> argparse.ArgumentParser:
     output_options(p, "cli.help_output_abc_xyz")
     p.set_defaults(run=_cmd_abc_xyz)
 
-    from .data._sample import SAMPLE_SEED
-
     p = command("sample", "cli.help_sample", "cli.examples_sample")
     p.add_argument("dir", metavar="DIR", help=t("cli.help_dir"))
-    p.add_argument("--seed", type=_seed_arg, default=SAMPLE_SEED, metavar="N",
-                   help=t("cli.help_seed", seed=SAMPLE_SEED))
+    # the default is resolved when the command runs: importing the generator (and pandas) just
+    # to show --help would cost half a second
+    p.add_argument("--seed", type=_seed_arg, default=None, metavar="N", help=t("cli.help_seed"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force_sample"))
     p.set_defaults(run=_cmd_sample)
 
