@@ -112,8 +112,12 @@ def _short(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe(value: object) -> str:
-    """What the learner gave, in words ("a list of 3 item(s)")."""
+def _describe(value: object, *, sizes: bool = True) -> str:
+    """What the learner gave, in words ("a list of 3 item(s)").
+
+    ``sizes=False`` leaves out how many items a collection has: where a single number is
+    expected, the length of the learner's list may be the answer itself (a count).
+    """
     if value is None:
         return t("course_describe.none")
     if value is Ellipsis:
@@ -133,6 +137,8 @@ def _describe(value: object) -> str:
     for kind in (dict, list, tuple, set, frozenset):
         if isinstance(value, kind):
             name = "set" if kind is frozenset else kind.__name__
+            if not sizes:
+                return t("course_describe.collection", kind=name)
             return t(f"course_describe.{name}", n=len(value))
     if callable(value):
         return t("course_describe.function")
@@ -309,15 +315,15 @@ def _as_number(answer: Any) -> tuple[float, str | None]:
         try:
             float(answer.strip().replace(",", "."))
         except ValueError:
-            return math.nan, t("course_value.need_number", what=_describe(answer))
+            return math.nan, t("course_value.need_number", what=_describe(answer, sizes=False))
         return math.nan, t("course_value.need_number_text")
     size = answer.size if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) else (
         len(answer) if isinstance(answer, (list, tuple)) else None)
     if size == 1:
-        return math.nan, t("course_value.need_number_one_value", what=_describe(answer))
+        return math.nan, t("course_value.need_number_one_value", what=_describe(answer, sizes=False))
     if answer is pd.NA or answer is pd.NaT:
         return math.nan, t("course_value.nan")
-    return math.nan, t("course_value.need_number", what=_describe(answer))
+    return math.nan, t("course_value.need_number", what=_describe(answer, sizes=False))
 
 
 def _compare_numbers(value: float, expected: float, rtol: float, atol: float) -> str | None:
