@@ -2,7 +2,9 @@
 
 Both are timed as the analyst meets them, as fresh processes (interpreter start, imports and
 all), each ``--repeat`` times; the minimum is the figure least disturbed by other work on the
-machine, the median shows the spread. The baseline process imports kamlib and reads the same
+machine, the median shows the spread. Wall-clock time and CPU time (user + system of the child)
+are both shown: on a busy machine the wall time grows with the load, while the CPU time is close
+to what the same single-threaded command takes on an idle one. The baseline process imports kamlib and reads the same
 three tables with the same readers the command uses, so the ratio is the price of the
 analyses, the figures and the HTML on top of loading. The issue's target: the report for
 the sample company in under 3 s.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,10 +42,14 @@ read_table(folder + "/nps_responses.csv", "nps_responses", on_error="exclude")
 """
 
 
-def _time(command: list[str], env: dict[str, str]) -> float:
+def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user + system) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,13 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"data: {data}  ({args.repeat} runs each, fresh processes)")
-    print(f"{'':28}{'min':>8}{'median':>9}")
-    print(f"{'read the three tables':28}{min(runs_base):8.2f}{statistics.median(runs_base):9.2f} s")
-    print(f"{'kam report (whole command)':28}{min(runs_report):8.2f}{statistics.median(runs_report):9.2f} s")
-    print(f"{'ratio report / reading':28}{min(runs_report) / min(runs_base):8.2f}"
-          f"{statistics.median(runs_report) / statistics.median(runs_base):9.2f}")
-    print(f"report size: {size / 1024:.0f} KiB; target: under 3 s -> "
-          f"{'met' if min(runs_report) < 3 else 'NOT met'} (min)")
+    print(f"{'':28}{'wall min':>10}{'median':>8}{'CPU min':>10}{'median':>8}")
+    for label, runs in (("read the three tables", runs_base), ("kam report (whole command)", runs_report)):
+        wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
+        print(f"{label:28}{min(wall):10.2f}{statistics.median(wall):8.2f}{min(cpu):10.2f}{statistics.median(cpu):8.2f}")
+    ratio_wall = min(r[0] for r in runs_report) / min(r[0] for r in runs_base)
+    ratio_cpu = min(r[1] for r in runs_report) / min(r[1] for r in runs_base)
+    print(f"{'ratio report / reading':28}{ratio_wall:10.2f}{'':8}{ratio_cpu:10.2f}")
+    best = min(r[0] for r in runs_report)
+    print(f"report size: {size / 1024:.0f} KiB; target under 3 s (wall, min): {'met' if best < 3 else 'NOT met'}"
+          f" -- on a loaded machine read the CPU column: a single-threaded run takes about that long when idle")
     return 0
 
 
