@@ -9,8 +9,9 @@ seed (the story stays the same, the numbers move).
 
 The story, by the module that needs it (client ids are the same for every seed):
 
-- C001 *Volga Building Distribution*, a sub-distributor, buys about 35 % of all
-  sales: the critical dependency of M4 and the breadwinner of M1.
+- C001 *Volga Building Distribution*, a sub-distributor, buys 35 % of all sales
+  (past the 20–30 % warning line; critical inside its own department): the
+  dependency case of M4 and the breadwinner of M1.
 - C002 *HomeStar* federal chain (~11 %): a key account by volume, demanding (an
   expert) and a reference name.
 - C003 *Kama Panel Works* (processing) is the largest client of the small
