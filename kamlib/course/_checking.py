@@ -320,7 +320,7 @@ def _as_number(answer: Any) -> tuple[float, str | None]:
     size = answer.size if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) else (
         len(answer) if isinstance(answer, (list, tuple)) else None)
     if size == 1:
-        return math.nan, t("course_value.need_number_one_value", what=_describe(answer, sizes=False))
+        return math.nan, t("course_value.need_number_one_value", what=_describe(answer))
     if answer is pd.NA or answer is pd.NaT:
         return math.nan, t("course_value.nan")
     return math.nan, t("course_value.need_number", what=_describe(answer, sizes=False))
