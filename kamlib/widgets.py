@@ -53,7 +53,9 @@ ABC-XYZ explorer
     ``kam-abc-y-slider`` (integer per cent), ``kam-abc-value`` (toggle);
     result area ``kam-abc-matrix``. The result ``<div class="kam-result">`` has
     ``data-value``, ``data-abc-a``, ``data-abc-b``, ``data-xyz-x``, ``data-xyz-y``
-    (the cut-offs used, as fractions); ``<table class="kam-matrix">`` has one
+    (the cut-offs used, as fractions) and ``data-settings`` (the other
+    :func:`kamlib.abc_xyz` settings as JSON: ``as_of``, ``start``, ``period``,
+    ``min_periods``, ``ddof``, ``cumulative``); ``<table class="kam-matrix">`` has one
     ``<td data-cell="AX" data-count="…" data-share="…">`` per cell (``AX`` … ``CZ``,
     and ``A-insufficient`` … ``C-insufficient`` for the "insufficient history"
     column), row totals ``data-abc-total="A"``, column totals ``data-xyz-total="X"``;
@@ -280,6 +282,7 @@ class _Explorer:
         if self._view is None:
             w = _ipywidgets()
             self._output = w.HTML()
+            self._output.add_class("jp-RenderedHTMLCommon")  # JupyterLab's table style for the result
             self._view = self._build(w)
             self._view.add_class(self._root_class)
             self._syncing = True
@@ -369,7 +372,12 @@ def _table(css: str, header: list[str], rows: list[tuple[str, list[str]]]) -> st
     """An HTML table: ``header`` cells (HTML), rows of ``(tr attributes, [cells made by _td])``."""
     head = "".join(f"<th>{cell}</th>" for cell in header)
     body = "".join(f"<tr{attrs}>{''.join(cells)}</tr>" for attrs, cells in rows)
-    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<table class="{css}" style="margin-left: 0"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+_LEFT = ' style="text-align: left"'
+"""Attributes of a cell that holds prose (JupyterLab right-aligns table cells)."""
 
 
 # ---------------------------------------------------------------------------
@@ -584,12 +592,25 @@ class AbcXyzExplorer(_Explorer):
         (a, b), (x, y) = self._abc, self._xyz
         value = t(f"abc_plots.value_{self._value}")
         return (
-            self._div(f'data-value="{_h(self._value)}" data-abc-a="{_attr(float(a))}" '
+            self._div(f'data-value="{_h(self._value)}" data-settings="{_h(self._settings_json(result))}" '
+                      f'data-abc-a="{_attr(float(a))}" '
                         f'data-abc-b="{_attr(float(b))}" data-xyz-x="{_attr(float(x))}" data-xyz-y="{_attr(float(y))}"')
             + f"<p><b>{_h(m._title())}</b><br>{_h(self._cutoff_line())}</p>"
             f"{table}<p><small>{_h(t('widgets_abc.cell_hint', value=value))}</small></p>"
             f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p></div>'
         )
+
+    @staticmethod
+    def _settings_json(result: pd.DataFrame) -> str:
+        """The other :func:`kamlib.abc_xyz` settings of the result as JSON (dates as ISO text)."""
+        import json
+
+        settings = result.attrs.get("abc_xyz", {})
+        keep = {}
+        for key in ("as_of", "start", "period", "min_periods", "ddof", "cumulative"):
+            v = settings.get(key)
+            keep[key] = v.date().isoformat() if isinstance(v, pd.Timestamp) else v
+        return json.dumps(keep, sort_keys=True)
 
     def _text(self, result: pd.DataFrame) -> str:
         from .analytics._abc_xyz import abc_xyz_matrix
@@ -752,7 +773,7 @@ class NPSCalculator(_Explorer):
                 _td(_h(t(f"nps.{group}")), th=True),
                 _td(str(count), f' data-count="{count}"'),
                 _td(_pct(share)),
-                _td(_h(t(f"widgets_nps.{group}_action"))),
+                _td(_h(t(f"widgets_nps.{group}_action")), _LEFT),
             ]))
         value = f'<span class="kam-nps-value" data-nps="{_attr(r.nps)}">{_h(_signed(r.nps))}</span>'
         headline = _h(self._headline(r, nps="\x00")).replace("\x00", value)
@@ -873,7 +894,7 @@ class VipStaffingCalculator(_Explorer):
         rows = []
         for i, (step, formula, value) in enumerate(s._lines()):
             shown = _fmt(value)
-            rows.append((f' data-row="{i}"', [_td(_h(step), th=True), _td(_h(formula)),
+            rows.append((f' data-row="{i}"', [_td(_h(step), _LEFT, th=True), _td(_h(formula)),
                                               _td(_h(shown), f' data-value="{_attr(value)}"')]))
         attrs = " ".join(
             f'data-{k.replace("_", "-")}="{"" if getattr(s, k) is None else _attr(getattr(s, k))}"'
@@ -1195,7 +1216,7 @@ class DealEconomicsCalculator(_Explorer):
             a, b = float(values.iloc[0]), float(values.iloc[1])
             css = ' class="kam-total"' if code == "total" else ""
             rows.append((f'{css} data-line="{code}"', [
-                _td(_h(label), th=True), _td(_money(a), f' data-us="{_attr(a)}"'),
+                _td(_h(label), _LEFT, th=True), _td(_money(a), f' data-us="{_attr(a)}"'),
                 _td(_money(b), f' data-them="{_attr(b)}"'), _td(_money(b - a)),
             ]))
         row = result.iloc[1]
@@ -1398,7 +1419,8 @@ class RetentionMethodsTable(_Explorer):
             method = r["method"] or t("widgets_retention.own_method", i=r["method_id"].removeprefix("own_"))
             css = ' class="kam-own"' if r["own"] else ""
             rows.append((f'{css} data-row="{r["number"]}"', [
-                _td(str(r["number"])), _td(_h(method), th=True), _td(_h(r["characteristic"])), _td(_h(r["example"])),
+                _td(str(r["number"])), _td(_h(method), _LEFT, th=True), _td(_h(r["characteristic"]), _LEFT),
+                _td(_h(r["example"]), _LEFT),
             ]))
         return (
             self._div() + f"<p><b>{_h(t('widgets_retention.title'))}</b></p>"
