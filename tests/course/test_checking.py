@@ -108,7 +108,7 @@ def test_value_unset_and_placeholder_are_not_attempted():
         (True, "a yes/no value"),
         (float("nan"), "NaN"),
         (sum, "a function"),
-        ([[1], [2, 3]], "a single number is expected; you gave a list of 2 item(s)."),
+        ([[1], [2, 3]], "a single number is expected; you gave a list of several values."),
     ],
 )
 def test_value_wrong_answers_say_why_without_the_answer(answer, phrase):
