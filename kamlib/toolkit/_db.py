@@ -207,3 +207,42 @@ def as_date(value: object, argument: str) -> date:
 def iso(moment: datetime) -> str:
     """The stored form of a moment: ``YYYY-MM-DD HH:MM:SS`` (sorts as text)."""
     return moment.isoformat(sep=" ", timespec="seconds")
+
+
+class Store:
+    """One component's tables in a SQLite file: opened, schema checked, closed, used as a context manager.
+
+    Subclasses set ``COMPONENT`` (the name in the ``schema_version`` table) and
+    ``MIGRATIONS`` (the steps that bring a file from one version to the next).
+    """
+
+    COMPONENT: str = ""
+    MIGRATIONS: list = []
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
+        self._conn, self.path = connect(path, timeout=timeout)
+        try:
+            self.schema_version = ensure_schema(self._conn, self.COMPONENT, self.MIGRATIONS, path=self.path)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection to the file (the data stays in the file)."""
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r}, schema version {self.schema_version})"
+
+    def _frame(self, sql: str, params: tuple = ()):
+        """The rows of a query as a DataFrame with the query's column names."""
+        import pandas as pd
+
+        cursor = self._conn.execute(sql, params)
+        return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])

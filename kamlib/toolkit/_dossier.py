@@ -54,7 +54,7 @@ from .._validate import (
 )
 from ..data._schema import BUYING_ROLES, CONTACT_LEVELS, columns_of
 from ..labels import t
-from ._db import as_date, connect, ensure_schema, iso, read, write
+from ._db import Store, as_date, iso, read, write
 from ._markup import h, html_table, md, md_table
 
 __all__ = [
@@ -799,7 +799,7 @@ def _none_if_missing(value: object) -> object:
         return value
 
 
-class Dossier:
+class Dossier(Store):
     """Key-account dossiers in a SQLite file (the same file as the :class:`kamlib.Register`).
 
     Parameters
@@ -834,30 +834,8 @@ class Dossier:
     # Account dossier: Acme
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
-        self._conn, self.path = connect(path, timeout=timeout)
-        try:
-            self.schema_version = ensure_schema(self._conn, COMPONENT, MIGRATIONS, path=self.path)
-        except BaseException:
-            self._conn.close()
-            raise
-
-    def close(self) -> None:
-        """Close the connection to the file."""
-        self._conn.close()
-
-    def __enter__(self) -> Dossier:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Dossier({self.path!r}, schema version {self.schema_version})"
-
-    def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
-        cursor = self._conn.execute(sql, params)
-        return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     def _ensure_account(self, client_id: str, now: str) -> None:
         self._conn.execute(

@@ -60,7 +60,7 @@ import pandas as pd
 
 from .._errors import KamArgumentError
 from ..labels import t
-from ._db import as_date, as_datetime, connect, ensure_schema, iso, read, write
+from ._db import Store, as_date, as_datetime, iso, read, write
 from ._markup import md_table
 from ._questionnaire import QUALITY_CHECK_IDS, QUESTION_IDS, question_kind, questionnaire_form
 
@@ -342,7 +342,7 @@ ORDER BY p.problem_id
 """
 
 
-class Register:
+class Register(Store):
     """The problem-questionnaire register and the filled VIP questionnaires, in one SQLite file.
 
     Parameters
@@ -398,33 +398,8 @@ class Register:
     >>> reg.close()
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
-        self._conn, self.path = connect(path, timeout=timeout)
-        try:
-            self.schema_version = ensure_schema(self._conn, COMPONENT, MIGRATIONS, path=self.path)
-        except BaseException:
-            self._conn.close()
-            raise
-
-    # -- housekeeping --
-
-    def close(self) -> None:
-        """Close the connection to the file (the data stays in the file)."""
-        self._conn.close()
-
-    def __enter__(self) -> Register:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Register({self.path!r}, schema version {self.schema_version})"
-
-    def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
-        cursor = self._conn.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        return pd.DataFrame(cursor.fetchall(), columns=columns)
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     def _log(
         self, moment: datetime, who: str, entity: str, entity_id: int, client_id: str, action: str,

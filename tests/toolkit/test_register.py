@@ -445,7 +445,7 @@ def test_migration_hook_runs_new_steps_once(tmp_path, monkeypatch):
         calls.append(1)
         conn.execute("ALTER TABLE problems ADD COLUMN priority TEXT")
 
-    monkeypatch.setattr(_register, "MIGRATIONS", [*_register.MIGRATIONS, v2])
+    monkeypatch.setattr(Register, "MIGRATIONS", [*Register.MIGRATIONS, v2])  # the hook a subclass of Store reads
     with Register(path) as reg:
         assert reg.schema_version == 2
     Register(path).close()
