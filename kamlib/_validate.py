@@ -191,21 +191,21 @@ def check_date_column(frame: pd.DataFrame, column: str, *, argument: str) -> pd.
         except (TypeError, ValueError):
             parsed = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
         bad = parsed.isna()
+    _refuse_bad_rows(frame, col, bad, "validate_data.bad_dates", argument=argument, column=column)
+    return parsed
+
+
+def _refuse_bad_rows(frame: pd.DataFrame, col: pd.Series, bad: pd.Series, key: str, *, argument: str,
+                     column: str) -> None:
+    """Raise :class:`KamDataError` (message ``key``) naming the rows of ``frame`` where ``bad`` holds."""
     if bad.any():
         rows = frame.index[bad.to_numpy()]
         raise KamDataError(
-            t(
-                "validate_data.bad_dates",
-                argument=argument,
-                column=column,
-                n=int(bad.sum()),
-                rows=rows_with_values(rows, col[bad]),
-            ),
+            t(key, argument=argument, column=column, n=int(bad.sum()), rows=rows_with_values(rows, col[bad])),
             file=argument,
             column=column,
             rows=first_rows(rows),
         )
-    return parsed
 
 
 def check_numeric_column(frame: pd.DataFrame, column: str, *, argument: str) -> pd.Series:
@@ -227,18 +227,5 @@ def check_numeric_column(frame: pd.DataFrame, column: str, *, argument: str) -> 
         is_number = col.map(lambda v: isinstance(v, Real) and not isinstance(v, bool))
         parsed = pd.to_numeric(col.where(is_number), errors="coerce").astype("float64")
         bad = parsed.isna()
-    if bad.any():
-        rows = frame.index[bad.to_numpy()]
-        raise KamDataError(
-            t(
-                "validate_data.bad_numbers",
-                argument=argument,
-                column=column,
-                n=int(bad.sum()),
-                rows=rows_with_values(rows, col[bad]),
-            ),
-            file=argument,
-            column=column,
-            rows=first_rows(rows),
-        )
+    _refuse_bad_rows(frame, col, bad, "validate_data.bad_numbers", argument=argument, column=column)
     return parsed
