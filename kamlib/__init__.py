@@ -114,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "progress": "course._checking",
     "class_report": "course.grade",
     "glossary": "course._glossary",
+    "pick_clients": "course._cast",
 }
 
 __all__ = sorted(
