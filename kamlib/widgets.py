@@ -621,7 +621,7 @@ class AbcXyzExplorer(_Explorer):
     def _build(self, w: Any) -> Any:
         def slider(name: str, low: int, high: int) -> Any:
             return _style(w.IntSlider(min=low, max=high, step=1, continuous_update=False,
-                                      description=t(f"widgets_abc.{name}_cut")), "24em")
+                                      description=t(f"widgets_abc.{name}_cut")), "30em")
 
         def set_cut(which: str, position: int) -> Callable[[Any], None]:
             def apply(new: int) -> None:
