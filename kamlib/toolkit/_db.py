@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time as _time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -63,13 +64,42 @@ def connect(path: str | os.PathLike[str], *, timeout: float = 10.0) -> tuple[sql
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if text != MEMORY:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _set_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if _is_locked(exc):
+            raise KamDataError(t("db.busy", path=text, error=str(exc)), file=text) from None
+        raise KamDataError(t("db.not_a_database", path=text, error=str(exc)), file=text) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise KamDataError(t("db.not_a_database", path=text, error=str(exc)), file=text) from None
     return conn, text
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _set_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to write-ahead logging, waiting up to ``timeout`` seconds for other openers.
+
+    SQLite answers "database is locked" at once, without its busy handler, when several
+    processes switch a brand-new file to WAL at the same moment (a room of learners opening
+    the same register), so the wait is done here.
+    """
+    deadline = _time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or _time.monotonic() >= deadline:
+                raise
+            _time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 @contextmanager
