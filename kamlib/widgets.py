@@ -53,8 +53,8 @@ ABC-XYZ explorer
     ``kam-abc-y-slider`` (integer per cent), ``kam-abc-value`` (toggle);
     result area ``kam-abc-matrix``. The result ``<div class="kam-result">`` has
     ``data-value``, ``data-abc-a``, ``data-abc-b``, ``data-xyz-x``, ``data-xyz-y``
-    (the cut-offs used, as fractions) and ``data-settings`` (the other
-    :func:`kamlib.abc_xyz` settings as JSON: ``as_of``, ``start``, ``period``,
+    (the cut-offs used, as fractions) and, in the live view, ``data-settings`` (the
+    other :func:`kamlib.abc_xyz` settings as JSON: ``as_of``, ``start``, ``period``,
     ``min_periods``, ``ddof``, ``cumulative``); ``<table class="kam-matrix">`` has one
     ``<td data-cell="AX" data-count="…" data-share="…">`` per cell (``AX`` … ``CZ``,
     and ``A-insufficient`` … ``C-insufficient`` for the "insufficient history"
@@ -316,7 +316,7 @@ class _Explorer:
 
     def _refresh(self) -> None:
         if self._output is not None:
-            self._output.value = self._view_html()
+            self._output.value = _VIEW_STYLE + self._view_html()
 
     def _sync_view(self) -> None:
         """Controls and result area ← inputs, after a change made in code."""
@@ -372,12 +372,19 @@ def _table(css: str, header: list[str], rows: list[tuple[str, list[str]]]) -> st
     """An HTML table: ``header`` cells (HTML), rows of ``(tr attributes, [cells made by _td])``."""
     head = "".join(f"<th>{cell}</th>" for cell in header)
     body = "".join(f"<tr{attrs}>{''.join(cells)}</tr>" for attrs, cells in rows)
-    return (f'<table class="{css}" style="margin-left: 0"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-_LEFT = ' style="text-align: left"'
-"""Attributes of a cell that holds prose (JupyterLab right-aligns table cells)."""
+_VIEW_STYLE = (
+    "<style>.kam-result table{margin-left:0}"
+    ".kam-result table.kam-nps-groups td:last-child,.kam-result table.kam-steps th,"
+    ".kam-result table.kam-deal-lines th,.kam-result table.kam-retention th,"
+    ".kam-result table.kam-retention td{text-align:left}</style>"
+)
+"""Look of the live result areas (JupyterLab centres tables and right-aligns cells, prose reads better left).
+
+Only in the live view: the static HTML stays plain, so notebooks' stored outputs do not
+depend on styling."""
 
 
 # ---------------------------------------------------------------------------
@@ -592,13 +599,22 @@ class AbcXyzExplorer(_Explorer):
         (a, b), (x, y) = self._abc, self._xyz
         value = t(f"abc_plots.value_{self._value}")
         return (
-            self._div(f'data-value="{_h(self._value)}" data-settings="{_h(self._settings_json(result))}" '
-                      f'data-abc-a="{_attr(float(a))}" '
+            self._div(f'data-value="{_h(self._value)}" data-abc-a="{_attr(float(a))}" '
                         f'data-abc-b="{_attr(float(b))}" data-xyz-x="{_attr(float(x))}" data-xyz-y="{_attr(float(y))}"')
             + f"<p><b>{_h(m._title())}</b><br>{_h(self._cutoff_line())}</p>"
             f"{table}<p><small>{_h(t('widgets_abc.cell_hint', value=value))}</small></p>"
             f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p></div>'
         )
+
+    def _view_html(self) -> str:
+        """The static HTML plus ``data-settings`` on the result, for tools that recompute the page."""
+        html_text = self.html()
+        try:
+            settings = self._settings_json(self.result)
+        except KamError:
+            return html_text
+        mark = f'data-widget="{self._kind}"'
+        return html_text.replace(mark, f'{mark} data-settings="{_h(settings)}"', 1)
 
     @staticmethod
     def _settings_json(result: pd.DataFrame) -> str:
@@ -773,7 +789,7 @@ class NPSCalculator(_Explorer):
                 _td(_h(t(f"nps.{group}")), th=True),
                 _td(str(count), f' data-count="{count}"'),
                 _td(_pct(share)),
-                _td(_h(t(f"widgets_nps.{group}_action")), _LEFT),
+                _td(_h(t(f"widgets_nps.{group}_action"))),
             ]))
         value = f'<span class="kam-nps-value" data-nps="{_attr(r.nps)}">{_h(_signed(r.nps))}</span>'
         headline = _h(self._headline(r, nps="\x00")).replace("\x00", value)
@@ -894,7 +910,7 @@ class VipStaffingCalculator(_Explorer):
         rows = []
         for i, (step, formula, value) in enumerate(s._lines()):
             shown = _fmt(value)
-            rows.append((f' data-row="{i}"', [_td(_h(step), _LEFT, th=True), _td(_h(formula)),
+            rows.append((f' data-row="{i}"', [_td(_h(step), th=True), _td(_h(formula)),
                                               _td(_h(shown), f' data-value="{_attr(value)}"')]))
         attrs = " ".join(
             f'data-{k.replace("_", "-")}="{"" if getattr(s, k) is None else _attr(getattr(s, k))}"'
@@ -1216,7 +1232,7 @@ class DealEconomicsCalculator(_Explorer):
             a, b = float(values.iloc[0]), float(values.iloc[1])
             css = ' class="kam-total"' if code == "total" else ""
             rows.append((f'{css} data-line="{code}"', [
-                _td(_h(label), _LEFT, th=True), _td(_money(a), f' data-us="{_attr(a)}"'),
+                _td(_h(label), th=True), _td(_money(a), f' data-us="{_attr(a)}"'),
                 _td(_money(b), f' data-them="{_attr(b)}"'), _td(_money(b - a)),
             ]))
         row = result.iloc[1]
@@ -1419,8 +1435,7 @@ class RetentionMethodsTable(_Explorer):
             method = r["method"] or t("widgets_retention.own_method", i=r["method_id"].removeprefix("own_"))
             css = ' class="kam-own"' if r["own"] else ""
             rows.append((f'{css} data-row="{r["number"]}"', [
-                _td(str(r["number"])), _td(_h(method), _LEFT, th=True), _td(_h(r["characteristic"]), _LEFT),
-                _td(_h(r["example"]), _LEFT),
+                _td(str(r["number"])), _td(_h(method), th=True), _td(_h(r["characteristic"])), _td(_h(r["example"])),
             ]))
         return (
             self._div() + f"<p><b>{_h(t('widgets_retention.title'))}</b></p>"
