@@ -53,8 +53,16 @@ def _flags(clients: pd.DataFrame, column: str) -> np.ndarray:
     return out
 
 
-def _percent(x: float) -> str:
-    return f"{x * 100:.1f} %"
+def _percent(x: float, digits: int = 1) -> str:
+    return f"{x * 100:.{digits}f} %"
+
+
+def _digits_apart(x: float, cut: float) -> int:
+    """Decimals that show ``x`` and ``cut`` as different percentages (10.05 % vs 10.0 %, not 10.0 % vs 10.0 %)."""
+    digits = 1
+    while digits < 4 and round(x * 100, digits) == round(cut * 100, digits) and x != cut:
+        digits += 1
+    return digits
 
 
 def _money(x: float) -> str:
@@ -318,18 +326,23 @@ def _reasons(result: pd.DataFrame, cut: float, breadwinner_cut: float, level: st
         if r["volume"]:
             where = (t("key_accounts.level_company") if level == "company"
                      else t(f"key_accounts.level_{level}", group=r["group"]))
-            parts.append(t("key_accounts.reason_volume", share=_percent(r["share"]), level=where, cut=_percent(cut)))
+            digits = _digits_apart(r["share"], cut)
+            parts.append(t("key_accounts.reason_volume", share=_percent(r["share"], digits), level=where,
+                           cut=_percent(cut, digits)))
         if r["potential"]:
             if np.isfinite(r["potential_multiple"]):
                 parts.append(t("key_accounts.reason_potential", potential=_money(r["potential_revenue"]),
                                ratio=f"{r['potential_multiple']:.1f}×"))
+            elif pd.notna(r["_first_seen"]):  # a client of ours before, silent in this period
+                parts.append(t("key_accounts.reason_potential_lapsed", potential=_money(r["potential_revenue"])))
             else:
                 parts.append(t("key_accounts.reason_potential_none", potential=_money(r["potential_revenue"])))
             if r["new"] and pd.notna(r["_first_seen"]):
                 parts.append(t("key_accounts.reason_new", date=pd.Timestamp(r["_first_seen"]).date()))
         if r["breadwinner"]:
-            parts.append(t("key_accounts.reason_breadwinner", share=_percent(r["profit_share"]),
-                           cut=_percent(breadwinner_cut)))
+            digits = _digits_apart(r["profit_share"], breadwinner_cut)
+            parts.append(t("key_accounts.reason_breadwinner", share=_percent(r["profit_share"], digits),
+                           cut=_percent(breadwinner_cut, digits)))
         for flag in ("reference", "innovative", "demanding"):
             if r[flag]:
                 parts.append(t(f"key_accounts.reason_{flag}"))

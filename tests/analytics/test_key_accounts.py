@@ -204,3 +204,25 @@ def test_property_at_most_1_over_share_clients_are_key_by_volume(amounts, share)
                             pd.DataFrame({"client_id": ["c0"]}), share=share)
     assert k["volume"].sum() < 1 / share + 1e-9
     assert k.loc[k["volume"], "share"].gt(share).all()
+
+
+def test_reason_shows_enough_decimals_near_the_cut_off():
+    # A: 1000.4 of 10,000 -> 10.004 %: at one or two decimals it would read "10.0 % (more than 10.0 %)".
+    orders = pd.DataFrame({
+        "order_id": ["1", "2", "3"], "date": pd.to_datetime(["2025-01-10"] * 3),
+        "client_id": ["A", "B", "C"], "revenue": [1000.4, 4500.0, 4499.6], "cost": [900.0, 4000.0, 4000.0],
+    })
+    clients = pd.DataFrame({"client_id": ["A", "B", "C"]})
+    k = kamlib.key_accounts(orders, clients).set_index("client_id")
+    assert "10.004 %" in k.loc["A", "reason"] and "more than 10.000 %" in k.loc["A", "reason"]
+
+
+def test_reason_for_a_former_client_with_potential_says_it_no_longer_buys():
+    orders = pd.DataFrame({
+        "order_id": ["1", "2"], "date": pd.to_datetime(["2023-01-10", "2025-06-10"]),
+        "client_id": ["OLD", "B"], "revenue": [100.0, 1000.0], "cost": [90.0, 900.0],
+    })
+    clients = pd.DataFrame({"client_id": ["OLD", "B"], "potential_revenue": [1e6, 0.0],
+                            "first_deal_date": pd.to_datetime(["2020-01-01", "2024-01-01"])})
+    k = kamlib.key_accounts(orders, clients, months=12, as_of="2025-12-31").set_index("client_id")
+    assert "no longer buys from us" in k.loc["OLD", "reason"]
