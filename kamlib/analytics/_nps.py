@@ -50,6 +50,12 @@ _ADD_N = 3.0  # adjusted-Wald: added to the sample size
 # --------------------------------------------------------------------------------------------
 
 
+
+def _signed(x: float) -> str:
+    """A whole number with its sign, "+12" or "-3"; never "-0" (a value just below zero rounds to "0")."""
+    text = f"{x:+.0f}"
+    return "0" if text in ("+0", "-0") else text
+
 def _z(confidence: float) -> float:
     check_number(confidence, "confidence", minimum=0, maximum=1, strict_minimum=True)
     if confidence >= 1:
@@ -222,10 +228,10 @@ class NPSResult(Mapping):
     def __repr__(self) -> str:
         return t(
             "nps.repr",
-            nps=f"{self.nps:+.0f}",
+            nps=_signed(self.nps),
             conf=f"{self.confidence:.0%}",
-            low=f"{self.ci_low:+.0f}",
-            high=f"{self.ci_high:+.0f}",
+            low=_signed(self.ci_low),
+            high=_signed(self.ci_high),
             n=self.n,
             p=self.promoters,
             p_share=f"{self.promoters_share:.1%}",
@@ -282,7 +288,7 @@ def nps(scores: Sequence[int] | pd.Series | np.ndarray | pd.DataFrame, *, confid
     >>> r.nps, r.promoters, r.passives, r.detractors
     (40.0, 6, 2, 2)
     >>> r
-    NPS +40 (95% interval -13 to +74), n = 10: 6 promoters (60.0%), 2 passives (20.0%), 2 detractors (20.0%)
+    NPS +40 (95% interval -13 to +74), n = 10: promoters 6 (60.0%), passives 2 (20.0%), detractors 2 (20.0%)
     >>> round(r.nps_adjusted, 2)  # (6.75 - 2.75) / 13 = 0.3077
     30.77
     >>> nps([10, 11])
@@ -348,14 +354,14 @@ class NPSChange(Mapping):
         verdict = t("nps.significant" if self.significant else "nps.not_significant", conf=f"{self.confidence:.0%}")
         return t(
             "nps.change_repr",
-            a=f"{self.a.nps:+.0f}",
+            a=_signed(self.a.nps),
             n_a=self.a.n,
-            b=f"{self.b.nps:+.0f}",
+            b=_signed(self.b.nps),
             n_b=self.b.n,
-            change=f"{self.change:+.0f}",
+            change=_signed(self.change),
             conf=f"{self.confidence:.0%}",
-            low=f"{self.ci_low:+.0f}",
-            high=f"{self.ci_high:+.0f}",
+            low=_signed(self.ci_low),
+            high=_signed(self.ci_high),
             verdict=verdict,
         )
 

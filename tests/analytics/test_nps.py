@@ -292,3 +292,11 @@ def test_property_groups_add_up(scores, waves):
     assert out["n"].sum() == len(scores)
     assert out["promoters"].sum() == kamlib.nps(scores).promoters
     assert ((out["ci_low"] <= out["nps_adjusted"]) & (out["nps_adjusted"] <= out["ci_high"])).all()
+
+
+def test_repr_never_prints_minus_zero_and_needs_no_plural():
+    # 1 promoter, 1 passive, 1 detractor: NPS = 1/3 - 1/3 = 0 exactly; the interval runs below zero.
+    r = kamlib.nps([10, 7, 0])
+    text = repr(r)
+    assert "NPS 0 " in text and "-0 " not in text and "-0)" not in text
+    assert "promoters 1 " in text and "detractors 1 " in text
