@@ -961,7 +961,7 @@ class VipStaffingCalculator(_Explorer):
                     return
                 self._inputs["n_key"], self._inputs["n_most_valuable"] = s.n_key, s.n_most_valuable
 
-        auto = w.Checkbox(description=t("widgets_vip.auto_key"), indent=False)
+        auto = w.Checkbox(description=t("widgets_vip.auto_key"), indent=False, layout=w.Layout(width="auto"))
         self._control("auto_key", auto, "kam-vip-auto-key", set_auto)
         self._output.add_class("kam-vip-result")
         return w.VBox([
@@ -1470,8 +1470,8 @@ class RetentionMethodsTable(_Explorer):
                 self._control(f"{n}.method", method, "kam-retention-method", setter(i, "method"))
                 method.add_class(f"kam-retention-row-{n}")
                 cells.append(method)
-            else:
-                cells.append(w.Label(r["method"]))
+            else:  # HTML, not Label: a Label cuts long names off instead of wrapping them
+                cells.append(w.HTML(_h(r["method"])))
             for field, kind in (("characteristic", w.Textarea), ("example", w.Text)):
                 box = kind(placeholder=t(f"widgets_retention.placeholder_{field}"), continuous_update=False,
                            layout=w.Layout(width="auto"))
