@@ -271,7 +271,10 @@ class LabServer:
         kernel = None
         while time.monotonic() < deadline:
             self.remember_children()
-            kernel = self.kernel_of(relative)
+            try:
+                kernel = self.kernel_of(relative)
+            except (OSError, urllib.error.URLError):  # a busy server may drop one poll
+                kernel = None
             if kernel and kernel["execution_state"] == "idle" and kernel["connections"] > 0:
                 return
             time.sleep(0.2)
@@ -392,16 +395,14 @@ PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 """The notebook on show (JupyterLab hides the panels of background tabs with lm-mod-hidden)."""
 
 
-def open_and_run_all(session: Session, relative: str):
-    """A new tab with ``relative`` open in JupyterLab, its kernel ready, and Run → Run All Cells clicked."""
-    page = session.context.new_page()
+def open_and_run_all(session: Session, page, relative: str) -> None:
+    """``relative`` opened in JupyterLab in ``page``, its kernel ready, and Run → Run All Cells clicked."""
     # "reset": a fresh workspace, so notebooks opened by an earlier tab are not restored beside this one
     page.goto(session.lab.url(f"lab/tree/{relative}", query="reset"), wait_until="domcontentloaded")
     page.locator(f"{PANEL} .jp-Notebook .jp-Cell").first.wait_for(state="attached")
     session.lab.wait_kernel_ready(relative, timeout=WAIT_MS / 1000)
     page.locator("li.lm-MenuBar-item", has_text=re.compile(r"^\s*Run\s*$")).click()
     page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-    return page
 
 
 @contextlib.contextmanager
@@ -485,8 +486,9 @@ def _expected_matrix(orders, data: dict) -> dict[str, int]:
 def test_abc_slider_moves_the_matrix_as_kamlib_says(session):
     relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
     orders = kamlib.read_folder(session.course / "data").orders
-    page = open_and_run_all(session, relative)
+    page = session.context.new_page()
     with screenshots_on_failure(page, "03_abc_xyz"):
+        open_and_run_all(session, page, relative)
         wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
         before = page.evaluate(READ_ABC, root)
         assert before["error"] is None, before["error"]
@@ -542,8 +544,9 @@ def _signed(value: float) -> str:
 
 def test_nps_calculator_shows_what_kamlib_nps_says(session):
     relative, root = NPS_NOTEBOOK, f"{PANEL} .kam-nps-calculator"
-    page = open_and_run_all(session, relative)
+    page = session.context.new_page()
     with screenshots_on_failure(page, "07_loyalty_nps"):
+        open_and_run_all(session, page, relative)
         wait_for_widget(page, root, ".kam-nps-result", relative, session.origin[relative])
         before = page.evaluate(READ_NPS, root)
         assert before["error"] is None, before["error"]
