@@ -114,6 +114,8 @@ from ._errors import KamArgumentError, KamError
 from ._validate import check_columns, check_frame, check_number
 from .labels import t
 from .toolkit._vip import CASE_CLIENTS, CASE_SALES_TEAM
+from .toolkit._winback import _LINES as _DEAL_COST_LINES
+from .toolkit._winback import _OPTIONAL as _DEAL_OPTIONAL
 from .toolkit._winback import COST_OF_MONEY
 
 __all__ = [
@@ -999,18 +1001,8 @@ def _fmt(value: object) -> str:
 # deal-economics calculator
 # ---------------------------------------------------------------------------
 
-_DEAL_ITEMS = (
-    "unit_price",
-    "annual_volume",
-    "delivery_cost_per_unit",
-    "defect_rate",
-    "defect_cost_per_unit",
-    "payment_days",
-    "downtime_days",
-    "downtime_cost_per_day",
-    "admin_cost",
-)
-_DEAL_LINES = ("price", "delivery", "defects", "payment_terms", "downtime", "admin", "total")
+_DEAL_ITEMS = ("unit_price", "annual_volume", *_DEAL_OPTIONAL)  # the inputs of kamlib.deal_economics
+_DEAL_LINES = (*_DEAL_COST_LINES, "total")
 _SIDES = ("us", "them")
 
 
