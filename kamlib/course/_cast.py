@@ -23,7 +23,7 @@ ROLES = ("largest", "second", "innovator", "image_maker", "prospect", "lost", "a
 """The roles, in the order they are given out; their rules are ``t("course_cast.<role>")``."""
 
 
-def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame, *, as_of: object) -> pd.DataFrame:
+def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame | None = None, *, as_of: object) -> pd.DataFrame:
     """One client for each role of the course's story, chosen by rule from the data.
 
     The roles are given out in this order, each to a client not already picked for an
@@ -52,9 +52,10 @@ def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame, *, as_of: object) 
     ----------
     orders : DataFrame
         Order lines with ``client_id``, ``date`` and ``revenue``.
-    clients : DataFrame
+    clients : DataFrame, optional
         The clients table with ``client_id``; ``name``, ``is_innovative``, ``is_reference`` and
-        ``potential_revenue`` are used when present (without a flag, nobody has it).
+        ``potential_revenue`` are used when present (without a flag, nobody has it). Without the
+        table only the roles that need orders alone are given: largest, second, lost, at_risk.
     as_of : date
         The day of the analysis.
 
@@ -104,8 +105,10 @@ def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame, *, as_of: object) 
     day = check_date(as_of, "as_of")
     check_frame(orders, "orders")
     check_columns(orders, ["client_id", "date", "revenue"], argument="orders")
-    check_frame(clients, "clients")
-    check_columns(clients, ["client_id"], argument="clients")
+    if clients is not None:
+        check_frame(clients, "clients")
+        check_columns(clients, ["client_id"], argument="clients")
+    table = clients if clients is not None else pd.DataFrame({"client_id": pd.Series(dtype=object)})
     dates = check_date_column(orders, "date", argument="orders")
     revenue = check_numeric_column(orders, "revenue", argument="orders")
 
@@ -117,7 +120,7 @@ def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame, *, as_of: object) 
     )
     with warnings.catch_warnings():  # a missing cost column only affects profit, which no rule uses
         warnings.simplefilter("ignore", KamDataWarning)
-        key = key_accounts(orders, clients, as_of=day)
+        key = key_accounts(orders, table, as_of=day)
     key = key.sort_values(["revenue", "client_id"], ascending=[False, True], kind="stable")
     prospects = key[key["prospect"]].sort_values(["potential_revenue", "client_id"], ascending=[False, True],
                                                  kind="stable")
@@ -134,8 +137,8 @@ def pick_clients(orders: pd.DataFrame, clients: pd.DataFrame, *, as_of: object) 
     for role in ROLES:  # seven roles; each scan stops at the first client not yet picked
         picked.append(next((c for c in candidates[role] if c not in picked), None))
 
-    names = (clients.drop_duplicates("client_id").set_index("client_id")["name"]
-             if "name" in clients.columns else pd.Series(dtype=object))
+    names = (table.drop_duplicates("client_id").set_index("client_id")["name"]
+             if "name" in table.columns else pd.Series(dtype=object))
     out = pd.DataFrame(
         {
             "client_id": pd.array(picked, dtype=object),

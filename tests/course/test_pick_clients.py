@@ -91,6 +91,13 @@ def test_clients_without_optional_columns(company):
     assert cast.loc["lost", "client_id"] == "f"
 
 
+def test_orders_alone_give_the_roles_that_need_no_client_table(company):
+    orders, _ = company
+    cast = kamlib.pick_clients(orders, as_of="2025-12-31")
+    assert cast["client_id"].dropna().to_dict() == {"largest": "a", "second": "b", "lost": "f", "at_risk": "g"}
+    assert cast["name"].isna().all()
+
+
 def test_the_sample_company_gets_its_story_cast():
     data = kamlib.load_sample()
     cast = kamlib.pick_clients(data.orders, data.clients, as_of=kamlib.SAMPLE_AS_OF)["client_id"]
