@@ -5,6 +5,7 @@
     python3 workbook.py test       # set up, then run the whole test suite (what CI runs)
     python3 workbook.py setup      # only set up (create .venv and install the pinned versions)
     python3 workbook.py slides     # build every course notebook as reveal.js slides in _build/slides/
+    python3 workbook.py execute [NOTEBOOK ...]   # maintainers: store notebooks executed (default: all)
 
 Setting up creates ``.venv/`` beside this file and installs the exact versions
 in ``requirements/lock.txt`` (the ones the notebooks' stored outputs were made
@@ -199,8 +200,39 @@ def slides(extra: list[str]) -> int:
     return code
 
 
+def _strip_widget_state(path: Path) -> None:
+    """Drop the saved ipywidgets state: random model ids that change on every run and add nothing
+    (each widget also stores a static HTML rendering of its result in its cell's output)."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    if nb.get("metadata", {}).pop("widgets", None) is not None:
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def execute(extra: list[str]) -> int:
+    """Store notebooks executed, as the test command expects them; then refresh the learner exercises."""
+    setup()
+    paths = [ROOT / p for p in extra] or [
+        *sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+        *sorted((ROOT / "exercises" / "solved").glob("[0-9][0-9]_*.ipynb")),
+    ]
+    for path in paths:
+        say(f"executing {path.relative_to(ROOT)}")
+        code = subprocess.call(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace",
+             "--ExecutePreprocessor.record_timing=False", "--log-level=WARN", str(path)],
+            cwd=ROOT, env=_jupyter_env(),
+        )
+        if code:
+            return code
+        _strip_widget_state(path)
+    return subprocess.call([str(PY), "-m", "kamlib.course.assign"], cwd=ROOT, env=_jupyter_env())
+
+
 def main(argv: list[str]) -> int:
-    commands = {"course": course, "test": test, "slides": slides, "setup": lambda extra: setup() or 0}
+    commands = {"course": course, "test": test, "slides": slides, "execute": execute,
+                "setup": lambda extra: setup() or 0}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
