@@ -136,6 +136,16 @@ def _bad_rows(frame: pd.DataFrame, bad: np.ndarray) -> list[object]:
     return first_rows(frame.index[np.flatnonzero(bad)[:5]])
 
 
+def _refuse_missing(orders: pd.DataFrame, missing: np.ndarray, argument: str, column: str) -> None:
+    """Raise :class:`KamDataError` naming the rows of ``orders`` where ``column`` is empty."""
+    if missing.any():
+        rows = _bad_rows(orders, missing)
+        raise KamDataError(
+            t("validate.missing_values", argument=argument, column=column, n=int(missing.sum()), rows=rows),
+            file=argument, column=column, rows=rows,
+        )
+
+
 def _date_array(orders: pd.DataFrame, argument: str, column: str = "date") -> np.ndarray:
     """The date column as ``datetime64`` values (any unit); text dates are parsed, bad ones reported by row."""
     col = orders[column]
@@ -151,13 +161,7 @@ def _date_array(orders: pd.DataFrame, argument: str, column: str = "date") -> np
             )
         col = parsed
     values = col.to_numpy()
-    missing = np.isnat(values)
-    if missing.any():
-        rows = _bad_rows(orders, missing)
-        raise KamDataError(
-            t("validate.missing_values", argument=argument, column=column, n=int(missing.sum()), rows=rows),
-            file=argument, column=column, rows=rows,
-        )
+    _refuse_missing(orders, np.isnat(values), argument, column)
     return values
 
 
@@ -176,13 +180,7 @@ def _number_array(orders: pd.DataFrame, column: str, argument: str) -> np.ndarra
             )
         col = converted
     values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.isnan(values)
-    if missing.any():
-        rows = _bad_rows(orders, missing)
-        raise KamDataError(
-            t("validate.missing_values", argument=argument, column=column, n=int(missing.sum()), rows=rows),
-            file=argument, column=column, rows=rows,
-        )
+    _refuse_missing(orders, np.isnan(values), argument, column)
     return values
 
 
