@@ -159,6 +159,9 @@ SLIDES = ROOT / "_build" / "slides"
 REVEAL = "reveal.js@4.0.2"  # the version nbconvert's reveal template is written for
 REQUIRE = "requirejs@2.3.6"
 JQUERY = "jquery@2.2.4"
+KATEX = "katex@0.16.22"  # formulas (CV, HHI) rendered in the browser, offline
+KATEX_CDN = "https://cdn.jsdelivr.net/npm/" + KATEX
+SLIDES_TEMPLATE = ROOT / "kamlib" / "course" / "slides"  # the kam template: 1280x720 slides that fit
 
 
 def _vendor(package: str, folder: Path) -> bool:
@@ -181,22 +184,32 @@ def _vendor(package: str, folder: Path) -> bool:
     return True
 
 
+def slides_command(out: Path, offline: bool) -> list[str]:
+    """The nbconvert command line that builds the course's slides into ``out`` (the test uses it too)."""
+    args = [str(BIN / "jupyter"), "nbconvert", "--to", "slides", "--output-dir", str(out),
+            "--template", "kam", f"--TemplateExporter.extra_template_basedirs={SLIDES_TEMPLATE}",
+            "--SlidesExporter.reveal_width=1280", "--SlidesExporter.reveal_height=720", "--log-level=WARN"]
+    if offline:  # served from beside the slides instead of a CDN
+        args += ["--SlidesExporter.reveal_url_prefix=reveal.js", "--SlidesExporter.require_js_url=requirejs/require.js",
+                 "--SlidesExporter.jquery_url=jquery/dist/jquery.min.js", "--FitSlides.katex_url=katex"]
+    else:
+        args += [f"--FitSlides.katex_url={KATEX_CDN}"]
+    return args
+
+
 def slides(extra: list[str]) -> int:
     """Build every course notebook as slides (cells marked with slideshow metadata) in _build/slides/."""
     setup()
     SLIDES.mkdir(parents=True, exist_ok=True)
-    args = [str(BIN / "jupyter"), "nbconvert", "--to", "slides", "--output-dir", str(SLIDES)]
     offline = all(_vendor(pkg, SLIDES / name) for pkg, name in
-                  ((REVEAL, "reveal.js"), (REQUIRE, "requirejs"), (JQUERY, "jquery")))
-    if offline:  # served from beside the slides instead of a CDN; the course has no formulas needing MathJax
-        args += ["--SlidesExporter.reveal_url_prefix=reveal.js", "--SlidesExporter.require_js_url=requirejs/require.js",
-                 "--SlidesExporter.jquery_url=jquery/dist/jquery.min.js", "--SlidesExporter.mathjax_url="]
-    else:
-        say("npm is not available: the slides will load reveal.js from the internet when opened")
+                  ((REVEAL, "reveal.js"), (REQUIRE, "requirejs"), (JQUERY, "jquery"), (KATEX, "katex")))
+    if not offline:
+        say("npm is not available: the slides will load reveal.js and KaTeX from the internet when opened")
     notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    code = subprocess.call([*args, *extra, *notebooks], cwd=ROOT, env=_jupyter_env())
+    code = subprocess.call([*slides_command(SLIDES, offline), *extra, *notebooks], cwd=ROOT, env=_jupyter_env())
     if code == 0:
-        say(f"slides written to {SLIDES.relative_to(ROOT)}/ — open NN_name.slides.html in a browser")
+        say(f"slides written to {SLIDES.relative_to(ROOT)}/ — open NN_name.slides.html in a browser (1280x720; "
+            "a long slide continues below it: space bar or down arrow)")
     return code
 
 

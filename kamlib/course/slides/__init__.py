@@ -1,0 +1,253 @@
+"""Course notebooks as reveal.js slides that fit a 1280x720 projector (issue 15).
+
+``python3 workbook.py slides`` runs ``jupyter nbconvert --to slides --template kam`` with this folder as an extra
+template folder. The ``kam`` template (``kam/index.html.j2`` and ``kam/kam.css``) extends nbconvert's reveal
+template: slides are 1280x720, every slide is one screen tall and scrolls inside itself when its content is
+longer, code wraps, figures scale down to the slide, and formulas are rendered by KaTeX unpacked beside the
+slides (offline, like reveal.js).
+
+Before the template renders, :class:`FitSlides` (registered in ``kam/conf.json``) works on the in-memory copy of
+each notebook — the notebooks themselves are never changed — and spreads the cells of a slide over sub-slides
+(reveal's vertical slides, reached with the space bar or the down arrow) so that each sub-slide fits:
+
+- it estimates each cell's height on the slide from its text, code, tables and figure sizes;
+- a markdown cell taller than a slide is cut at its paragraph breaks (never inside a fenced code block);
+- a code cell whose code and output together are taller than a slide shows its code, then its output on the
+  next sub-slide (the figure of the decision map stays whole on a slide of its own);
+- cells are packed greedily: the next cell starts a new sub-slide when it would not fit on the current one.
+
+The estimate is deliberately a little generous; what still does not fit scrolls inside its slide, and the
+browser test ``tests/e2e/test_slides.py`` measures every slide of every deck in Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import math
+import re
+import struct
+from pathlib import Path
+
+TEMPLATE_DIR = Path(__file__).resolve().parent  # holds the ``kam`` template folder
+TEMPLATE_NAME = "kam"
+WIDTH, HEIGHT = 1280, 720
+
+# Geometry of the kam template at slide scale (pixels), rounded up from measurements in Chromium.
+BUDGET = 660  # usable height of a slide: 720 minus margins, with room for the estimate's error
+TEXT_CHARS, TEXT_LINE, LIST_LINE, PARAGRAPH = 112, 26, 31, 18  # markdown: characters per line, line height, gap
+CODE_CHARS, CODE_LINE, CODE_PAD = 118, 21, 26  # code input and text output: characters per line, line height
+HEADINGS = {1: 72, 2: 58, 3: 46, 4: 40}
+TABLE_ROW = 30  # a row of a markdown table
+TABLE_CHARS, TABLE_LINE, TABLE_ROW_PAD = 150, 19, 8  # an HTML table of an output (16px)
+IMAGE_MAX_W, IMAGE_MAX_H = 1230, 660  # kam.css: max-width 100 %, max-height 660px
+OUTPUT_PAD = 14
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _wrapped(text: str, chars: int) -> int:
+    """Lines ``text`` takes when wrapped at ``chars`` characters a line."""
+    return sum(max(1, math.ceil(len(line.expandtabs(4)) / chars)) for line in text.split("\n"))
+
+
+def _visible(line: str) -> str:
+    """A markdown line without the markup that takes no width (links' targets, emphasis, code ticks)."""
+    line = re.sub(r"\]\([^)]*\)", "]", line)
+    return re.sub(r"[*_`]", "", line)
+
+
+def markdown_height(source: str) -> int:
+    """Estimated height in pixels of a markdown cell on a slide (a closed ``<details>`` shows its summary only)."""
+    source = re.sub(r"<details>.*?</details>", "<details>", source, flags=re.S)
+    height, in_fence, blank = 0, False, True
+    for line in source.split("\n"):
+        if FENCE.match(line):
+            in_fence = not in_fence
+            height += CODE_PAD // 2
+            continue
+        if in_fence:
+            height += CODE_LINE * _wrapped(line, CODE_CHARS)
+        elif not line.strip():
+            height += 0 if blank else PARAGRAPH
+            blank = True
+            continue
+        elif m := re.match(r"^(#{1,6})\s", line):
+            height += HEADINGS.get(len(m.group(1)), 36) * _wrapped(line, TEXT_CHARS // 2 + 10)
+        elif line.lstrip().startswith("|"):
+            height += 0 if re.match(r"^\s*\|[\s:|-]+\|?\s*$", line) else TABLE_ROW * _wrapped(_visible(line), 2 * TEXT_CHARS)
+        elif line.startswith(("$$", "\\[")):
+            height += 70
+        elif re.match(r"^\s*([-*+]|\d+[.)])\s", line):
+            height += LIST_LINE * _wrapped(_visible(line.strip()), TEXT_CHARS - 4)
+        else:
+            height += TEXT_LINE * _wrapped(_visible(line.strip()), TEXT_CHARS)
+        blank = False
+    return height + PARAGRAPH
+
+
+def _png_size(data: str) -> tuple[int, int] | None:
+    try:
+        head = base64.b64decode(data[:64] + "=" * (-len(data[:64]) % 4))
+    except ValueError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or len(head) < 24:
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def output_height(output) -> int:
+    """Estimated height in pixels of one output of a code cell on a slide."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return CODE_LINE * _wrapped("".join(output.get("text", "")).rstrip("\n"), CODE_CHARS) + OUTPUT_PAD
+    if kind == "error":
+        return CODE_LINE * _wrapped("\n".join(output.get("traceback", [])), CODE_CHARS) + OUTPUT_PAD
+    data = output.get("data", {})
+    if "image/png" in data:
+        size = _png_size(data["image/png"])
+        meta = output.get("metadata", {}).get("image/png", {})
+        w, h = (meta.get("width"), meta.get("height")) if meta.get("width") and meta.get("height") else (size or (640, 480))
+        scale = min(1.0, IMAGE_MAX_W / w, IMAGE_MAX_H / h)
+        return int(h * scale) + OUTPUT_PAD
+    if "image/svg+xml" in data:
+        return IMAGE_MAX_H
+    if "text/html" in data:
+        html = "".join(data["text/html"])
+        rows = re.findall(r"<tr.*?</tr>", html, flags=re.S)
+        if rows:  # a row as tall as its longest cell's wrapped text
+            cols = max(1, max(r.count("<t") for r in rows))
+            lines = [max(1, max(math.ceil(len(re.sub(r"<[^>]+>|\s+", " ", c).strip()) / max(12, TABLE_CHARS // cols))
+                                for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S) or [""])) for r in rows]
+            return TABLE_LINE * sum(lines) + TABLE_ROW_PAD * len(rows) + 40
+        text = re.sub(r"<[^>]+>", "", html)
+        return TEXT_LINE * _wrapped(text.strip(), TEXT_CHARS) + OUTPUT_PAD
+    if "text/markdown" in data:
+        return markdown_height("".join(data["text/markdown"]))
+    if "text/plain" in data:
+        return CODE_LINE * _wrapped("".join(data["text/plain"]), CODE_CHARS) + OUTPUT_PAD
+    return 0
+
+
+def cell_height(cell) -> int:
+    """Estimated height in pixels of a cell on a slide (0 for cells that are not shown)."""
+    if _slide_type(cell) in ("skip", "notes"):
+        return 0
+    hidden = cell.get("metadata", {}).get("transient", {}).get("remove_source", False)
+    source = "".join(cell.get("source", ""))
+    if cell.get("cell_type") == "markdown":
+        return 0 if hidden else markdown_height(source)
+    if cell.get("cell_type") != "code":
+        return 0
+    code = 0 if hidden or not source.strip() else CODE_LINE * _wrapped(source, CODE_CHARS) + CODE_PAD
+    return code + sum(output_height(o) for o in cell.get("outputs", []))
+
+
+def _slide_type(cell) -> str:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") or "-"
+
+
+def _set_type(cell, slide_type: str) -> None:
+    cell.setdefault("metadata", {}).setdefault("slideshow", {})["slide_type"] = slide_type
+
+
+def _continuation(cell, suffix: str):
+    new = copy.deepcopy(cell)
+    _set_type(new, "-")
+    if new.get("id"):
+        new["id"] = f"{new['id']}-{suffix}"
+    return new
+
+
+def split_markdown(cell, budget: int = BUDGET) -> list:
+    """A markdown cell taller than ``budget`` as several cells cut at paragraph breaks (outside code fences)."""
+    if markdown_height("".join(cell["source"])) <= budget:
+        return [cell]
+    blocks, current, in_fence = [], [], False
+    for line in "".join(cell["source"]).split("\n"):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if not line.strip() and not in_fence and current:
+            blocks.append("\n".join(current))
+            current = []
+        elif line.strip() or current:
+            current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    pieces, chunk = [], []
+    for block in blocks:
+        if chunk and markdown_height("\n\n".join([*chunk, block])) > budget:
+            pieces.append("\n\n".join(chunk))
+            chunk = []
+        chunk.append(block)
+    pieces.append("\n\n".join(chunk))
+    cells = []
+    for i, text in enumerate(pieces):
+        new = copy.deepcopy(cell) if i == 0 else _continuation(cell, f"part{i + 1}")
+        new["source"] = text
+        cells.append(new)
+    return cells
+
+
+def split_code(cell, budget: int = BUDGET) -> list:
+    """A code cell whose code and outputs together are taller than ``budget``: the code, then the outputs."""
+    if not cell.get("outputs") or cell_height(cell) <= budget:
+        return [cell]
+    source = "".join(cell.get("source", ""))
+    if not source.strip() or cell.get("metadata", {}).get("transient", {}).get("remove_source"):
+        return [cell]
+    code = copy.deepcopy(cell)
+    code["outputs"] = []
+    out = _continuation(cell, "output")
+    out["metadata"].setdefault("transient", {})["remove_source"] = True
+    return [code, out]
+
+
+def fit_cells(cells: list, budget: int = BUDGET) -> list:
+    """The cells of a notebook with long cells split and slides spread over sub-slides that fit ``budget``.
+
+    The first cell of a slide or sub-slide keeps its type; a following cell (type ``-`` or ``fragment``) that
+    would not fit on the current sub-slide starts a new one.
+    """
+    out = []
+    for cell in cells:
+        if _slide_type(cell) in ("skip", "notes"):
+            out.append(cell)
+        elif cell.get("cell_type") == "markdown":
+            out.extend(split_markdown(cell, budget))
+        elif cell.get("cell_type") == "code":
+            out.extend(split_code(cell, budget))
+        else:
+            out.append(cell)
+    used = 0
+    for cell in out:
+        kind, height = _slide_type(cell), cell_height(cell)
+        if kind in ("skip", "notes"):
+            continue
+        if kind in ("slide", "subslide"):
+            used = height
+        elif used and used + height > budget:
+            _set_type(cell, "subslide")
+            used = height
+        else:
+            used += height
+    return out
+
+
+try:  # nbconvert is part of the course environment; without it only the helpers above are usable
+    from nbconvert.preprocessors import Preprocessor
+    from traitlets import Integer, Unicode
+except ImportError:  # pragma: no cover
+    Preprocessor = object  # type: ignore[assignment,misc]
+else:
+
+    class FitSlides(Preprocessor):
+        """nbconvert preprocessor of the ``kam`` slides template: spreads long slides over sub-slides."""
+
+        budget = Integer(BUDGET, help="usable height of a slide in pixels at 1280x720").tag(config=True)
+        katex_url = Unicode("katex", help="folder or URL of the KaTeX package (its dist/ folder)").tag(config=True)
+
+        def preprocess(self, nb, resources):
+            nb.cells = fit_cells(nb.cells, self.budget)
+            resources["kam_css"] = (TEMPLATE_DIR / TEMPLATE_NAME / "kam.css").read_text(encoding="utf-8")
+            resources["kam_katex_url"] = self.katex_url
+            return nb, resources
