@@ -14,7 +14,8 @@ each notebook — the notebooks themselves are never changed — and spreads the
 - a markdown cell taller than a slide is cut at its paragraph breaks (never inside a fenced code block);
 - a code cell whose code and output together are taller than a slide shows its code, then its output on the
   next sub-slide (the figure of the decision map stays whole on a slide of its own);
-- cells are packed greedily: the next cell starts a new sub-slide when it would not fit on the current one.
+- cells are packed greedily: the next cell starts a new sub-slide when it would not fit on the current one;
+  such a sub-slide opens with a grey line naming the slide it continues ("XYZ: how regular … (continued)").
 
 The estimate is deliberately a little generous; what still does not fit scrolls inside its slide, and the
 browser test ``tests/e2e/test_slides.py`` measures every slide of every deck in Chromium.
@@ -37,11 +38,12 @@ WIDTH, HEIGHT = 1280, 720
 BUDGET = 660  # usable height of a slide: 720 minus margins, with room for the estimate's error
 TEXT_CHARS, TEXT_LINE, LIST_LINE, PARAGRAPH = 112, 26, 31, 18  # markdown: characters per line, line height, gap
 CODE_CHARS, CODE_LINE, CODE_PAD = 118, 21, 26  # code input and text output: characters per line, line height
-HEADINGS = {1: 72, 2: 58, 3: 46, 4: 40}
+HEADINGS = {1: (84, 50), 2: (70, 60), 3: (56, 78), 4: (48, 92)}  # kam.css: height of a line + margins, characters
 TABLE_ROW = 30  # a row of a markdown table
 TABLE_CHARS, TABLE_LINE, TABLE_ROW_PAD = 150, 19, 8  # an HTML table of an output (16px)
-IMAGE_MAX_W, IMAGE_MAX_H = 1230, 660  # kam.css: max-width 100 %, max-height 660px
+IMAGE_MAX_W, IMAGE_MAX_H = 1230, 600  # kam.css: max-width 100 %, max-height 600px
 OUTPUT_PAD = 14
+CONTINUED = 40  # the grey "(continued)" line
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -72,7 +74,8 @@ def markdown_height(source: str) -> int:
             blank = True
             continue
         elif m := re.match(r"^(#{1,6})\s", line):
-            height += HEADINGS.get(len(m.group(1)), 36) * _wrapped(line, TEXT_CHARS // 2 + 10)
+            line_height, chars = HEADINGS.get(len(m.group(1)), (40, TEXT_CHARS))
+            height += line_height + (line_height - 26) * (_wrapped(_visible(line), chars) - 1)
         elif line.lstrip().startswith("|"):
             height += 0 if re.match(r"^\s*\|[\s:|-]+\|?\s*$", line) else TABLE_ROW * _wrapped(_visible(line), 2 * TEXT_CHARS)
         elif line.startswith(("$$", "\\[")):
@@ -95,6 +98,27 @@ def _png_size(data: str) -> tuple[int, int] | None:
     return struct.unpack(">II", head[16:24])
 
 
+def _html_height(html: str) -> int:
+    """Estimated height of an HTML output: its tables row by row, the text around them line by line."""
+    height = 0
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S | re.I):
+        rows = re.findall(r"<tr.*?</tr>", table, flags=re.S | re.I)
+        cols = max([len(re.findall(r"<t[dh][\s>]", r, flags=re.I)) for r in rows] or [1]) or 1
+        width = max(12, TABLE_CHARS // cols)
+        for row in rows:  # a row is as tall as its tallest cell: wrapped text, plus a line for each <br>
+            cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S | re.I) or [""]
+            lines = max(len(re.findall(r"<br", c, flags=re.I)) + math.ceil(len(re.sub(r"<[^>]+>|\s+", " ", c).strip()) / width)
+                        for c in cells)
+            height += TABLE_LINE * max(1, lines) + TABLE_ROW_PAD
+        height += 24
+    rest = re.sub(r"<table.*?</table>|<style.*?</style>", "", html, flags=re.S | re.I)
+    rest = re.sub(r"<(br|/p|/li|/div|/h\d)\b[^>]*>", "\n", rest, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", rest).strip()
+    if text:
+        height += TEXT_LINE * _wrapped(re.sub(r"\n\s*\n+", "\n", text), TEXT_CHARS) + PARAGRAPH
+    return height
+
+
 def output_height(output) -> int:
     """Estimated height in pixels of one output of a code cell on a slide."""
     kind = output.get("output_type")
@@ -113,14 +137,7 @@ def output_height(output) -> int:
         return IMAGE_MAX_H
     if "text/html" in data:
         html = "".join(data["text/html"])
-        rows = re.findall(r"<tr.*?</tr>", html, flags=re.S)
-        if rows:  # a row as tall as its longest cell's wrapped text
-            cols = max(1, max(r.count("<t") for r in rows))
-            lines = [max(1, max(math.ceil(len(re.sub(r"<[^>]+>|\s+", " ", c).strip()) / max(12, TABLE_CHARS // cols))
-                                for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S) or [""])) for r in rows]
-            return TABLE_LINE * sum(lines) + TABLE_ROW_PAD * len(rows) + 40
-        text = re.sub(r"<[^>]+>", "", html)
-        return TEXT_LINE * _wrapped(text.strip(), TEXT_CHARS) + OUTPUT_PAD
+        return _html_height(html) + OUTPUT_PAD
     if "text/markdown" in data:
         return markdown_height("".join(data["text/markdown"]))
     if "text/plain" in data:
@@ -198,7 +215,7 @@ def split_code(cell, budget: int = BUDGET) -> list:
     code = copy.deepcopy(cell)
     code["outputs"] = []
     out = _continuation(cell, "output")
-    out["metadata"].setdefault("transient", {})["remove_source"] = True
+    out["metadata"]["transient"] = type(out["metadata"])({**out["metadata"].get("transient", {}), "remove_source": True})
     return [code, out]
 
 
@@ -218,19 +235,62 @@ def fit_cells(cells: list, budget: int = BUDGET) -> list:
             out.extend(split_code(cell, budget))
         else:
             out.append(cell)
-    used = 0
+    fitted, used, title, group = [], 0, "", []  # group: the cells on the current sub-slide
     for cell in out:
         kind, height = _slide_type(cell), cell_height(cell)
         if kind in ("skip", "notes"):
+            fitted.append(cell)
             continue
+        if kind == "slide":
+            title = ""
         if kind in ("slide", "subslide"):
-            used = height
+            used, group = height, []
         elif used and used + height > budget:
-            _set_type(cell, "subslide")
-            used = height
+            carried = []  # a short lead-in ending with ":" goes along with what it introduces
+            if len(group) >= 2 and _introduces(group[-1]) and cell_height(group[-1]) + height + CONTINUED <= budget:
+                carried = [group.pop()]
+                del fitted[next(i for i, c in enumerate(fitted) if c is carried[0])]
+            opening = carried[0] if carried else cell
+            if title:
+                fitted.append(_continued(opening, title))
+                _set_type(opening, "-")
+                height += CONTINUED
+            else:
+                _set_type(opening, "subslide")
+            if carried:
+                _set_type(cell, "-")
+            for lead in carried:
+                fitted.append(lead)
+                height += cell_height(lead)
+            used, group = height, list(carried)
         else:
             used += height
-    return out
+        fitted.append(cell)
+        group.append(cell)
+        if cell.get("cell_type") == "markdown" and (m := re.search(r"^#{1,3}\s+(.+)$", "".join(cell["source"]), re.M)):
+            title = m.group(1).strip()
+    return fitted
+
+
+def _introduces(cell) -> bool:
+    """A markdown cell that ends with a colon: it introduces the cell after it."""
+    return cell.get("cell_type") == "markdown" and "".join(cell.get("source", "")).rstrip().endswith(":")
+
+
+def _continued(cell, title: str):
+    """The opening line of a sub-slide that continues the slide called ``title``."""
+    from kamlib.labels import t
+
+    text = t("slides.continued", title=re.sub(r"[*_`]", "", title))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    new = {"cell_type": "markdown", "id": f"{cell.get('id') or 'cell'}-continued",
+           "metadata": {"slideshow": {"slide_type": "subslide"}},
+           "source": f'<p class="kam-continued">{text}</p>'}
+    try:
+        from nbformat import from_dict
+    except ImportError:  # pragma: no cover
+        return new
+    return from_dict(new)
 
 
 try:  # nbconvert is part of the course environment; without it only the helpers above are usable
