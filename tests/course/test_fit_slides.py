@@ -105,3 +105,21 @@ def test_a_lead_in_ending_with_a_colon_moves_with_what_it_introduces():
     ids = [c.id for c in fitted]
     assert ids == ["a", "b-continued", "b", "c"]
     assert _types(fitted) == ["slide", "subslide", "-", "-"]
+
+
+def test_a_long_table_is_cut_between_rows_and_each_piece_repeats_the_header():
+    header = ["| method | what it is |", "|---|---|"]
+    rows = [f"| method {i} | " + "a long description " * 6 + "|" for i in range(40)]
+    parts = fs.split_markdown(_md("\n".join(header + rows), "slide", "tbl"), budget=400)
+    assert len(parts) > 1
+    assert all(p.source.split("\n")[:2] == header for p in parts)
+    assert [r for p in parts for r in p.source.split("\n")[2:]] == rows
+    assert all(fs.markdown_height(p.source) <= 400 for p in parts)
+
+
+def test_a_long_list_is_cut_between_its_items():
+    items = [f"- **Item {i}.** " + "explained at length " * 8 + "\n  and continued on an indented line" for i in range(20)]
+    parts = fs.split_markdown(_md("\n".join(items), "-", "lst"), budget=400)
+    assert len(parts) > 1
+    assert "\n".join(p.source for p in parts) == "\n".join(items)  # items whole, in order
+    assert all(p.source.startswith("- **Item") for p in parts)

@@ -11,7 +11,8 @@ each notebook — the notebooks themselves are never changed — and spreads the
 (reveal's vertical slides, reached with the space bar or the down arrow) so that each sub-slide fits:
 
 - it estimates each cell's height on the slide from its text, code, tables and figure sizes;
-- a markdown cell taller than a slide is cut at its paragraph breaks (never inside a fenced code block);
+- a markdown cell taller than a slide is cut at its paragraph breaks (never inside a fenced code block), a list
+  or table too long for one slide between its items or rows (a table's header is repeated);
 - a code cell whose code and output together are taller than a slide shows its code, then its output on the
   next sub-slide (the figure of the decision map stays whole on a slide of its own);
 - cells are packed greedily: the next cell starts a new sub-slide when it would not fit on the current one;
@@ -35,7 +36,7 @@ TEMPLATE_NAME = "kam"
 WIDTH, HEIGHT = 1280, 720
 
 # Geometry of the kam template at slide scale (pixels), rounded up from measurements in Chromium.
-BUDGET = 660  # usable height of a slide: 720 minus margins, with room for the estimate's error
+BUDGET = 690  # usable height of a slide: 720 minus margins, with room for the estimate's error
 TEXT_CHARS, TEXT_LINE, LIST_LINE, PARAGRAPH = 112, 26, 31, 18  # markdown: characters per line, line height, gap
 CODE_CHARS, CODE_LINE, CODE_PAD = 118, 21, 26  # code input and text output: characters per line, line height
 HEADINGS = {1: (84, 50), 2: (70, 60), 3: (56, 78), 4: (48, 92)}  # kam.css: height of a line + margins, characters
@@ -176,7 +177,8 @@ def _continuation(cell, suffix: str):
 
 
 def split_markdown(cell, budget: int = BUDGET) -> list:
-    """A markdown cell taller than ``budget`` as several cells cut at paragraph breaks (outside code fences)."""
+    """A markdown cell taller than ``budget`` as several cells cut at paragraph breaks (outside code fences),
+    and inside a paragraph-level list or table that is itself too tall, between items or rows."""
     if markdown_height("".join(cell["source"])) <= budget:
         return [cell]
     blocks, current, in_fence = [], [], False
@@ -191,7 +193,7 @@ def split_markdown(cell, budget: int = BUDGET) -> list:
     if current:
         blocks.append("\n".join(current))
     pieces, chunk = [], []
-    for block in blocks:
+    for block in [part for block in blocks for part in _split_block(block, budget)]:
         if chunk and markdown_height("\n\n".join([*chunk, block])) > budget:
             pieces.append("\n\n".join(chunk))
             chunk = []
@@ -203,6 +205,46 @@ def split_markdown(cell, budget: int = BUDGET) -> list:
         new["source"] = text
         cells.append(new)
     return cells
+
+
+ITEM = re.compile(r"^([-*+]|\d+[.)])\s")  # a top-level list item
+TABLE_LINE_MD = re.compile(r"^\s*\|")
+TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|?\s*$")
+
+
+def _split_block(block: str, budget: int) -> list[str]:
+    """A paragraph-level block taller than ``budget`` cut further: a list between its top-level items, a table
+    between its rows (each piece repeats the header). Other blocks stay whole (and scroll if they must)."""
+    if markdown_height(block) <= budget or FENCE.match(block):
+        return [block]
+    lines = block.split("\n")
+    if all(TABLE_LINE_MD.match(line) for line in lines) and len(lines) > 3 and TABLE_RULE.match(lines[1]):
+        header, rows = lines[:2], lines[2:]
+        pieces, chunk = [], []
+        for row in rows:
+            if chunk and markdown_height("\n".join([*header, *chunk, row])) > budget:
+                pieces.append("\n".join([*header, *chunk]))
+                chunk = []
+            chunk.append(row)
+        pieces.append("\n".join([*header, *chunk]))
+        return pieces
+    if ITEM.match(lines[0]):
+        items, current = [], []
+        for line in lines:
+            if ITEM.match(line) and current:
+                items.append("\n".join(current))
+                current = []
+            current.append(line)
+        items.append("\n".join(current))
+        pieces, chunk = [], []
+        for item in items:
+            if chunk and markdown_height("\n".join([*chunk, item])) > budget:
+                pieces.append("\n".join(chunk))
+                chunk = []
+            chunk.append(item)
+        pieces.append("\n".join(chunk))
+        return pieces
+    return [block]
 
 
 def split_code(cell, budget: int = BUDGET) -> list:
