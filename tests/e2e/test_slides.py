@@ -14,7 +14,8 @@ sub-slide. For each one:
   markdown has ``$$…$$`` blocks (the CV of 03, the HHI of 04);
 - the page raised no JavaScript error.
 
-Every cell of a notebook (but those marked ``skip``) is in its deck: the splitting over sub-slides loses nothing.
+Every cell of a notebook (but those marked ``skip``) is in its deck: the splitting over sub-slides loses nothing;
+and no deck loads a script or style sheet from the internet.
 A summary (slides measured, how many scroll) is printed; screenshots of the slides that fail go to
 ``artifacts/e2e/slides/``. Skipped, not failed, only when Chromium is not installed, or when npm is missing and
 the vendored libraries are not already in ``_build/slides/``.
@@ -168,13 +169,15 @@ def _problems(stem: str, s: dict) -> list[str]:
     return found
 
 
-def test_every_deck_was_built_and_keeps_every_cell(decks):
+def test_every_deck_was_built_offline_and_keeps_every_cell(decks):
     for nb in NOTEBOOKS:
         html = (decks / f"{nb.stem}.slides.html").read_text(encoding="utf-8")
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         shown = [c["id"] for c in cells if c["metadata"].get("slideshow", {}).get("slide_type") != "skip"]
         missing = [i for i in shown if f'id="cell-id={i}"' not in html]
         assert not missing, f"{nb.stem}: cells missing from the deck: {missing}"
+        remote = re.findall(r"""(?:src|href)=["'](https?://[^"']+)|from\s+["'](https?://[^"']+)""", html)
+        assert not remote, f"{nb.stem}: the deck loads from the internet: {remote[:3]}"
 
 
 def test_every_slide_fits_1280x720(measured):
