@@ -557,7 +557,8 @@ def vip_staffing(
     sweep_months : float, default 3
         Length of the sweep window (source: 2–3 months).
     weeks_per_month : float, default 52/12
-        Working weeks per month (52 weeks a year).
+        Working weeks per month (52 weeks a year; the course's convention, the
+        source gives none).
     norm_alongside_sales : float, default 5
         Questionnaires a week from staff who also sell (source: at least 5).
     norm_dedicated : float, default 15
@@ -577,7 +578,11 @@ def vip_staffing(
     norm_regular : float, optional
         Relationship meetings a week one permanent person holds; by default
         ``norm_dedicated`` (the source gives a norm for questionnaires only —
-        the course assumes a dedicated person's pace).
+        the course assumes a dedicated person's pace). The model counts the
+        regular meetings as the permanent staff's work; :func:`contact_plan`
+        gives the same meetings to each account's own manager. The source
+        says only that fewer people are needed for them, not who holds them:
+        read the result as the hours the meetings take.
 
     Returns
     -------
