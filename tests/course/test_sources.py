@@ -137,3 +137,20 @@ def test_the_learner_version_keeps_links_to_sources_md_working(tmp_path):
     learner = make_learner_version(path)
     assert learner.cells[0].source == ("As [source 004](../SOURCES.md#004-x) says; "
                                        "[web](https://example.org/a) stays.")
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("All sources: [SOURCES.md](../SOURCES.md).", True),
+    ("[source 004](../SOURCES.md)", False),             # a citation needs an entry id
+    ("[a course rule](../SOURCES.md#004-x)", True),
+])
+def test_page_links_and_other_link_texts(tmp_path, text, ok):
+    path = _nb(tmp_path, "notebooks", [("markdown", text)])
+    assert (S.citation_problems(tmp_path, [_fact()], [path]) == {}) is ok
+
+
+def test_toml_comment_lines_are_not_citations(tmp_path):
+    path = tmp_path / "labels.toml"
+    path.write_text('# --- the ten methods of source 002 ---\na = "ok"\nb = "see source 002"\n', encoding="utf-8")
+    found = S.citation_problems(tmp_path, [_fact()], [path])["labels.toml"]
+    assert len(found) == 1 and "line 3" in found[0]
