@@ -217,7 +217,8 @@ EXERCISE = Exercise(
                 "deal (delivery, defects, payment terms, downtime, administration)",
                 "owns our part and says what we fix (for C006: a manager who is hard to reach, invoices, "
                 "deliveries) and how the client will see it fixed",
-                "ends with a next step and a date — or, if the client is lost, leaves well: a fallback, a gift, "
+                "ends with a next step and a date — or, if the client is lost or left over how it was treated "
+                "(inattention counts, source 003 [003-hostility-or-terms]), leaves well: a fallback, a gift, "
                 "nothing asked",
             ],
             hints=[
@@ -229,7 +230,8 @@ EXERCISE = Exercise(
                 "Call the CEO the day the silence is noticed: \"I'm not here to argue — let's just have lunch.\"\n"
                 "At lunch (a restaurant, not their office): \"You stopped buying from us in July. What happened?\"\n"
                 "Listen to the end. C006's answers so far point to two reasons: a cheaper offer, and our service\n"
-                "(a manager hard to reach, invoice errors, late or defective batches).\n"
+                "(a manager hard to reach, invoice errors, late or defective batches). If the CEO says it was how\n"
+                "they were treated — nobody ever answered — that is personal hostility: do not argue, leave well.\n"
                 "- Service: \"What if we fixed this? From next month you have a named deputy who answers the\n"
                 "  same day, invoices are checked before they leave, and you get the delivery record every month.\n"
                 "  Would you try one quarter with us on those terms?\"\n"
