@@ -346,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", default=str(ROOT), help="repository root (default: this clone)")
     args = parser.parse_args(argv)
     root = Path(args.root)
+    if not _register_dir(root).is_dir():
+        print(f"no source register at {_register_dir(root)}: run this from a clone of the course (or pass --root)")
+        return 2
     facts = load_register(root)
     status = 0
     problems = register_problems(facts, root)

@@ -154,3 +154,22 @@ def test_toml_comment_lines_are_not_citations(tmp_path):
     path.write_text('# --- the ten methods of source 002 ---\na = "ok"\nb = "see source 002"\n', encoding="utf-8")
     found = S.citation_problems(tmp_path, [_fact()], [path])["labels.toml"]
     assert len(found) == 1 and "line 3" in found[0]
+
+
+def test_the_renderer_refuses_a_folder_without_a_register(tmp_path, capsys):
+    (tmp_path / "SOURCES.md").write_text("mine\n", encoding="utf-8")
+    assert S.main(["--root", str(tmp_path)]) == 2
+    assert (tmp_path / "SOURCES.md").read_text(encoding="utf-8") == "mine\n"  # untouched
+    assert "no source register" in capsys.readouterr().out
+
+
+def test_the_renderer_writes_and_checks(tmp_path):
+    reg = tmp_path / "sources" / "register"
+    reg.mkdir(parents=True)
+    reg.joinpath("m.toml").write_text('[[fact]]\nid = "course-x"\nfact = "A rule."\nkind = "course"\n', encoding="utf-8")
+    (tmp_path / "SOURCES.md").write_text("# Sources\n\nHand-written.\n", encoding="utf-8")
+    assert S.main(["--root", str(tmp_path), "--check"]) == 1          # stale: no register section yet
+    assert S.main(["--root", str(tmp_path)]) == 0
+    text = (tmp_path / "SOURCES.md").read_text(encoding="utf-8")
+    assert text.startswith("# Sources\n\nHand-written.\n") and '<a id="course-x"></a>' in text
+    assert S.main(["--root", str(tmp_path), "--check"]) == 0
