@@ -94,7 +94,15 @@ def glossary_markdown() -> str:
     entries = sorted((_entry(k) for k in _keys()), key=lambda e: e.term.strip('"').lower())
     lines = [f"# {t('glossary_ui.heading')}", "",
              "Generated from `kamlib/labels/en/glossary.toml` (`python -m kamlib.course.glossary > GLOSSARY.md`);",
-             "in a notebook: `kamlib.glossary(\"term\")`.", ""]
+             "in a notebook: `kamlib.glossary(\"term\")`. Links to sources open their entry in [SOURCES.md](SOURCES.md).",
+             ""]
     for e in entries:
-        lines += [f"**{e.term}** ({e.module}) — {e.definition}", ""]
+        lines += [f"**{e.term}** ({e.module}) — {_cite_links(e.definition)}", ""]
     return "\n".join(lines)
+
+
+def _cite_links(text: str) -> str:
+    """``source 004 [004-breadwinner]`` (plain text) becomes a link to the register in SOURCES.md."""
+    from .sources import BRACKET
+
+    return BRACKET.sub(lambda m: f"[{m.group(0).split('[')[0].strip()}](SOURCES.md#{m.group(2)})", text)

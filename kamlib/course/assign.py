@@ -21,7 +21,9 @@ In the learner version every cell that had a solution loses its outputs and exec
 and gets the tag ``nbval-ignore-output``; *check cells* (those calling ``qN.check()``) keep
 the solved version's outputs — "✓ q1: correct." — marked as reference outputs, so that
 ``pytest --nbval`` on a learner's copy passes exactly the check cells of the questions
-answered right. Every other cell is copied as it is; notebook metadata is reduced to the
+answered right. Relative links in markdown cells lose one ``../`` (``exercises/solved/`` is one folder
+deeper than ``exercises/``: ``../../SOURCES.md#id`` becomes ``../SOURCES.md#id``). Every other cell is
+copied as it is; notebook metadata is reduced to the
 kernel and language, plus a note of the source. Cells that use an answer variable must be
 answer cells themselves (in the learner version the variable holds ``...``).
 """
@@ -48,6 +50,7 @@ BEGIN = re.compile(r"^(\s*)#+\s*BEGIN\s+SOLUTION\s*$", re.IGNORECASE)
 END = re.compile(r"^(\s*)#+\s*END\s+SOLUTION\s*$", re.IGNORECASE)
 SOLUTION_LINE = re.compile(r"^(\s*)(.*?)\s*#\s*SOLUTION\s*$")
 ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)")
+UP_LINK = re.compile(r"\]\(\.\./(?=\.\./)")  # a relative link from exercises/solved/ that leaves it
 SOLUTION_TAG = "solution"
 IGNORE_TAG = "nbval-ignore-output"
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
@@ -125,6 +128,8 @@ def _learner_cell(cell: dict[str, Any], where: dict[str, Any]) -> dict[str, Any]
     if cell.get("cell_type") == "markdown":
         if tagged:
             cell["source"] = t("course_assign.markdown_placeholder")
+        elif UP_LINK.search(src):
+            cell["source"] = UP_LINK.sub("](", src)
         _set_tags(cell, tags)
         return cell
     if cell.get("cell_type") != "code":

@@ -57,7 +57,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("first_deal_date", "date", "date", "Date of the first deal or contract with the client.", required=False),
         Column("potential_revenue", "float", "currency/year", "Estimated yearly spend of the client on these goods with all suppliers (key-client criterion: potential).", required=False),
         Column("is_reference", "bool", "yes/no", "Famous name usable as a reference (key-client criterion: fame; type: image-maker).", required=False),
-        Column("is_innovative", "bool", "yes/no", "Buys new products first, shares plans (key-client criterion: innovative, ~2.5 % of clients).", required=False),
+        Column("is_innovative", "bool", "yes/no", "Buys new products first; a partner with whom we share our strategic plans (key-client criterion: innovative, about 2.5 % of clients).", required=False),
         Column("is_demanding", "bool", "yes/no", "Holds the supplier to high standards and teaches it (key-client criterion: demanding; type: expert).", required=False),
     ),
     "orders": (

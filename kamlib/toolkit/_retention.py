@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._errors import KamDataError
 from .._validate import check_columns, check_frame, check_number
 from ..labels import t
 
@@ -136,10 +137,14 @@ def retention_blocks() -> pd.DataFrame:
     )
 
 
-# dimension, value, method_id — the "why" of each rule is the label retention_rules.<dimension>_<value>_<method>
-_RULES: tuple[tuple[str, str, str], ...] = (
+# dimension, value, method_id[, weight] — the "why" of each rule is the label
+# retention_rules.<dimension>_<value>_<method>. Weight 1 unless given: the course's reading of the methods.
+# Weight 2 only where a source makes the method mandatory for the segment: 002 calls a dedicated key-account
+# manager mandatory for companies working with large clients that decide in complex ways (lines 178-186).
+MANDATORY = 2
+_RULES: tuple[tuple, ...] = (
     ("abc", "a", "special_terms"),
-    ("abc", "a", "personal_service"),
+    ("abc", "a", "personal_service", MANDATORY),
     ("abc", "a", "success_stories"),
     ("abc", "b", "educate"),
     ("abc", "b", "extra_opportunities"),
@@ -202,13 +207,17 @@ def retention_rules() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``dimension``, ``value``, ``method_number``, ``method_id``, ``method``, ``why``.
+        ``dimension``, ``value``, ``method_number``, ``method_id``, ``method``, ``why``,
+        ``weight`` (the votes a matching rule casts: 1, or 2 where a source calls the method
+        mandatory for the segment — only "A clients get personal service", after source 002).
 
     Examples
     --------
     >>> rules = retention_rules()
     >>> rules.loc[rules["value"] == "detractor", "method_number"].tolist()
     [1, 8, 4]
+    >>> rules.loc[rules["weight"] > 1, ["value", "method_id", "weight"]].values.tolist()
+    [['a', 'personal_service', 2]]
     """
     number = {code: i for i, code in enumerate(METHODS, start=1)}
     return _frame(
@@ -220,8 +229,9 @@ def retention_rules() -> pd.DataFrame:
                 "method_id": method,
                 "method": t(f"retention_methods.{method}"),
                 "why": t(_rule_key(dim, value, method)),
+                "weight": int(rest[0]) if rest else 1,
             }
-            for dim, value, method in _RULES
+            for dim, value, method, *rest in _RULES
         ]
     )
 
@@ -247,9 +257,11 @@ def suggest_methods(
     ABC-XYZ cell (split into the ABC and the XYZ letter; a cell such as
     "A (insufficient history)" counts for ABC only), its NPS group and its
     relationship or churn status. Every rule that matches one of them votes
-    for its method; methods are ranked by votes (ties: the source's method
-    order) and the reasons are listed. Columns that are absent are skipped;
-    values that no rule knows simply add no votes.
+    for its method — with its ``weight``, so the one rule a source makes
+    mandatory (personal service for A clients, source 002) casts two votes;
+    methods are ranked by votes (ties: a method backed by a mandatory rule
+    first, then the source's method order) and the reasons are listed. Columns that are absent are skipped; values that no
+    rule knows simply add no votes.
 
     Parameters
     ----------
@@ -264,7 +276,8 @@ def suggest_methods(
         Keep this many methods per row (``None``: all that matched).
     rules : DataFrame, optional
         Your own rule table with columns ``dimension``, ``value``,
-        ``method_number``, ``method``, ``why`` (default :func:`retention_rules`).
+        ``method_number``, ``method``, ``why`` and optionally ``weight``
+        (votes per match, default 1) (default :func:`retention_rules`).
 
     Returns
     -------
@@ -287,13 +300,14 @@ def suggest_methods(
     >>> seg = pd.DataFrame({"cell": ["AX", "CZ"], "nps_group": ["detractor", "promoter"]})
     >>> suggest_methods(seg, top=2)[["row", "rank", "method_number", "votes"]]
        row  rank  method_number  votes
-    0    0     1              4      2
+    0    0     1              4      3
     1    0     2              1      1
     2    1     1              6      2
     3    1     2              1      1
 
-    Row 0 (AX, detractor): personal service gets two votes (A: large clients
-    need a dedicated manager; detractor: one person sees the fix through).
+    Row 0 (AX, detractor): personal service gets three votes (A, a mandatory
+    rule, two: large clients need a dedicated manager; detractor one: one person
+    sees the fix through).
     """
     check_frame(segment_table, "segment_table")
     present = [c for c in (cell_col, nps_col, status_col) if c in segment_table.columns]
@@ -323,6 +337,14 @@ def suggest_methods(
     facts = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
 
     r = rules[["dimension", "value", "method_number", "method", "why"]].copy()
+    if "weight" in rules.columns:
+        weight = pd.to_numeric(rules["weight"], errors="coerce")
+        bad = ~(weight > 0)
+        if bad.any():
+            raise KamDataError(t("retention_suggest.bad_weight", rows=", ".join(map(str, rules.index[bad][:5]))))
+        r["weight"] = weight.to_numpy()
+    else:
+        r["weight"] = 1
     r["value"] = r["value"].astype("str").str.strip().str.lower()
     hits = facts.merge(r, on=["dimension", "value"], how="inner")
     shown = hits["value"].where(~hits["dimension"].isin(["abc", "xyz"]), hits["value"].str.upper())
@@ -332,9 +354,11 @@ def suggest_methods(
     hits = hits.assign(_d=hits["dimension"].map(dim_order)).sort_values(["pos", "_d"], kind="mergesort")
     grouped = (
         hits.groupby(["pos", "method_number"], sort=False)
-        .agg(method=("method", "first"), votes=("reason", "size"), because=("reason", " ".join))
+        .agg(method=("method", "first"), votes=("weight", "sum"), strongest=("weight", "max"),
+             because=("reason", " ".join))
         .reset_index()
-        .sort_values(["pos", "votes", "method_number"], ascending=[True, False, True], kind="mergesort")
+        .sort_values(["pos", "votes", "strongest", "method_number"], ascending=[True, False, False, True],
+                     kind="mergesort")
     )
     grouped["rank"] = grouped.groupby("pos").cumcount() + 1
     if top is not None:

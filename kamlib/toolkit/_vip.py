@@ -557,7 +557,8 @@ def vip_staffing(
     sweep_months : float, default 3
         Length of the sweep window (source: 2–3 months).
     weeks_per_month : float, default 52/12
-        Working weeks per month (52 weeks a year).
+        Working weeks per month (52 weeks a year; the course's convention, the
+        source gives none).
     norm_alongside_sales : float, default 5
         Questionnaires a week from staff who also sell (source: at least 5).
     norm_dedicated : float, default 15
@@ -577,7 +578,11 @@ def vip_staffing(
     norm_regular : float, optional
         Relationship meetings a week one permanent person holds; by default
         ``norm_dedicated`` (the source gives a norm for questionnaires only —
-        the course assumes a dedicated person's pace).
+        the course assumes a dedicated person's pace). The model counts the
+        regular meetings as the permanent staff's work; :func:`contact_plan`
+        gives the same meetings to each account's own manager. The source
+        says only that fewer people are needed for them, not who holds them:
+        read the result as the hours the meetings take.
 
     Returns
     -------
@@ -748,24 +753,33 @@ def split_clients(
     sells_everything_col: str = "sells_everything",
     shields_col: str = "shields_client",
     weight_col: str | None = None,
+    uncertain: str = "propose",
 ) -> pd.DataFrame:
     """Split the client list into personal lists by step 4 of the VIP procedure (source 001).
 
-    Rules, in this order:
+    Step 4 speaks in three voices, and the function keeps them apart:
 
     1. the person who won the client **shields** it from colleagues →
-       it must be handed over to someone else;
-    2. the person who won it is on the programme's staff, **has the personal
-       relationship** and **sells the client everything possible** →
-       it stays with them;
-    3. otherwise (no relationship, not selling everything, or the person is not
-       on the staff) → it goes to someone else.
+       it **must** be handed over to someone else (the source's only "must");
+    2. the person who won it **has the personal relationship** and **sells the
+       client everything possible** → it stays with them;
+    3. otherwise there is no certainty that the client was worked to the
+       full, and **possibly** someone else should run the programme with it —
+       a judgement the source leaves to the programme head. The function
+       does not make it: by default (``uncertain="propose"``) the client stays
+       with the person who won it, and ``proposed_to`` names a colleague the
+       head may give it to; ``uncertain="hand_over"`` records the head's
+       decision to hand all of them over.
 
-    Handed-over clients are given out to balance the load: heaviest first
-    (by ``weight_col``, e.g. revenue, or one each), every client to the
-    person with the smallest load so far — never back to the person who won
-    it; ties go to the person listed first in ``staff``. The same input
-    always gives the same split.
+    A client won by someone who is not on the programme's staff (or by nobody
+    on record) must go to someone who is — the course's practical rule, not
+    the source's.
+
+    Proposals are balanced as if every one were accepted: handed-over and
+    proposed clients go heaviest first (by ``weight_col``, e.g. revenue, or
+    one each) to the person with the smallest load so far — never back to the
+    person who won them; ties go to the person listed first in ``staff``. The
+    same input always gives the same split.
 
     Parameters
     ----------
@@ -781,22 +795,29 @@ def split_clients(
         Column names.
     weight_col : str, optional
         Numeric column that measures a client's load (default: each client 1).
+    uncertain : {"propose", "hand_over"}
+        What happens to the clients of rule 3: ``"propose"`` (default) keeps
+        them with the person who won them and proposes a colleague;
+        ``"hand_over"`` hands them to the proposed colleague.
 
     Returns
     -------
     DataFrame
         One row per client, in input order: ``client_id``, ``won_by``,
-        ``assigned_to``, ``kept`` (bool), ``rule`` (``keep``, ``shields``,
-        ``no_relationship``, ``not_selling_everything``, ``not_on_staff``) and
-        ``reason`` (a sentence). ``assigned_to`` is empty only when the staff
-        has nobody else to take a handed-over client.
+        ``decision`` (``keep``, ``must_hand_over``, ``head_decides``),
+        ``rule`` (``keep``, ``shields``, ``not_on_staff``, ``no_relationship``,
+        ``not_selling_everything``), ``proposed_to`` (the colleague for a
+        client that leaves or may leave its winner; empty for ``keep``),
+        ``assigned_to``, ``kept`` (bool: ``assigned_to`` is the person who won
+        it) and ``reason`` (a sentence). ``assigned_to`` and ``proposed_to``
+        are empty when the staff has nobody else to take the client.
 
     Raises
     ------
     KamDataError
         Missing columns, a repeated client, or a yes/no column with other values.
     KamArgumentError
-        An empty or repeated staff list.
+        An empty or repeated staff list, or an unknown ``uncertain``.
 
     Examples
     --------
@@ -806,12 +827,13 @@ def split_clients(
     ...     "won_by": ["Ann", "Ann", "Bob"],
     ...     "has_relationship": [True, False, True],
     ...     "shields_client": [False, False, True]})
-    >>> split_clients(clients, ["Ann", "Bob", "Cid"])[["client_id", "assigned_to", "rule"]]
-      client_id assigned_to             rule
-    0        c1         Ann             keep
-    1        c2         Bob  no_relationship
-    2        c3         Cid          shields
+    >>> split_clients(clients, ["Ann", "Bob", "Cid"])[["client_id", "decision", "proposed_to", "assigned_to"]]
+      client_id        decision proposed_to assigned_to
+    0        c1            keep         NaN         Ann
+    1        c2    head_decides         Bob         Ann
+    2        c3  must_hand_over         Cid         Cid
     """
+    check_choice(uncertain, "uncertain", ("propose", "hand_over"))
     required = [client_col, won_by_col, relationship_col, shields_col]
     check_columns(clients, required + ([weight_col] if weight_col else []), argument="clients")
     check_no_missing(clients, [client_col], argument="clients")
@@ -847,39 +869,52 @@ def split_clients(
         ["shields", "not_on_staff", "no_relationship", "not_selling_everything"],
         default="keep",
     )
-    kept = rule == "keep"
-    assigned = np.where(kept, won_text, None).astype(object)
+    decision = np.select(
+        [rule == "keep", np.isin(rule, ["shields", "not_on_staff"])],
+        ["keep", "must_hand_over"],
+        default="head_decides",
+    )
 
+    # proposals, balanced as if the head accepted every one of them
     load = {s: 0.0 for s in staff_list}
-    for person, w in zip(won_text[kept], weight[kept]):
+    for person, w in zip(won_text[decision == "keep"], weight[decision == "keep"]):
         load[person] += w
     ids = clients[client_col].astype(str).to_numpy()
-    todo = np.flatnonzero(~kept)
-    todo = sorted(todo, key=lambda i: (-weight[i], ids[i]))  # heaviest first, then client_id
+    proposed = np.full(len(clients), None, dtype=object)
+    todo = sorted(np.flatnonzero(decision != "keep"), key=lambda i: (-weight[i], ids[i]))  # heaviest first
     for i in todo:  # greedy balancing: a client list is hundreds of rows, not millions
         candidates = [s for s in staff_list if s != won_text[i]]
         if not candidates:
             continue
         person = min(candidates, key=lambda s: (load[s], staff_list.index(s)))
-        assigned[i] = person
+        proposed[i] = person
         load[person] += weight[i]
 
+    stays = (decision == "keep") | ((decision == "head_decides") & (uncertain == "propose"))
+    assigned = np.where(stays, won_text, proposed).astype(object)
+
     reasons = []
-    for r, who, to in zip(rule, won_text, assigned):
+    for r, d, who, to, stay in zip(rule, decision, won_text, proposed, stays):
         if r == "not_on_staff" and not who:
-            reasons.append(t("vip_split.reason_no_winner"))
-        elif to is None:
-            reasons.append(t(f"vip_split.reason_{r}", won_by=who) + " " + t("vip_split.reason_nobody_else"))
+            text = t("vip_split.reason_no_winner")
         else:
-            reasons.append(t(f"vip_split.reason_{r}", won_by=who))
+            text = t(f"vip_split.reason_{r}", won_by=who)
+        if d != "keep" and to is None:
+            text += " " + t("vip_split.reason_nobody_else")
+        elif d == "head_decides":
+            key = "vip_split.reason_proposed" if stay else "vip_split.reason_handed_over"
+            text += " " + t(key, won_by=who, proposed=to)
+        reasons.append(text)
 
     return pd.DataFrame(
         {
             "client_id": clients[client_col].to_numpy(),
             "won_by": pd.array([w if w else None for w in won_text], dtype="str"),
-            "assigned_to": pd.array(list(assigned), dtype="str"),
-            "kept": kept,
+            "decision": pd.array(decision, dtype="str"),
             "rule": pd.array(rule, dtype="str"),
+            "proposed_to": pd.array(list(proposed), dtype="str"),
+            "assigned_to": pd.array([a if a else None for a in assigned], dtype="str"),
+            "kept": stays & (won_text != ""),
             "reason": pd.array(reasons, dtype="str"),
         }
     )

@@ -546,22 +546,30 @@ def counter_offer_report(
     client_id: str | None = None,
     client_name: str | None = None,
     competitor: str | None = None,
+    fixes: Sequence[str] | None = None,
+    proposal: Sequence[str] | None = None,
     format: str = "markdown",
 ) -> str:
     """A one-page counter-offer for a client who went (or is going) to a cheaper competitor.
 
     What the plant of source 003 sent its client within two days: the price
     difference the client sees, the whole yearly cost line by line, the real
-    gain, and — from the competitor SWOT — why staying pays. Every
-    user-supplied text (client, supplier, SWOT items) is escaped, so a client
-    called ``<script>alert(1)</script>`` is printed as text in both formats.
+    gain, and — from the competitor SWOT — why staying pays. Two sections are
+    the manager's own words, because no table can write them: what we are
+    putting right (the complaints that made the client leave — a counter-offer
+    without them wins the client back only to lose it again) and the proposal
+    itself. The TOWS grid of :func:`tows` is a working tool for the manager;
+    its mechanical pairings are not printed for the client. Every
+    user-supplied text (client, supplier, SWOT items, fixes, proposal) is
+    escaped, so a client called ``<script>alert(1)</script>`` is printed as
+    text in both formats.
 
     Parameters
     ----------
     economics : DataFrame
         The result of :func:`deal_economics`.
     swot : CompetitorSWOT, optional
-        Adds our strengths and the SO/ST counter-offer options of :func:`tows`.
+        Adds our strengths ("what you keep with us").
     client_id : str, optional
         Needed when ``economics`` holds several clients.
     client_name : str, optional
@@ -569,6 +577,11 @@ def counter_offer_report(
     competitor : str, optional
         The supplier to compare with; default the one with the largest
         apparent gain (the lowest price).
+    fixes : sequence of str, optional
+        What we are putting right, in sentences for the client (e.g. the
+        complaints from its NPS answers and what has been done about each).
+    proposal : sequence of str, optional
+        The counter-offer in the manager's words.
     format : {"markdown", "html"}
         Markdown text or an HTML fragment (an ``<article>``).
 
@@ -626,12 +639,9 @@ def counter_offer_report(
         rate=f"{float(rival.get('cost_of_money', COST_OF_MONEY)) * 100:g}",
         days=f"{float(rival.get('reference_payment_days', 0)):g}",
     )
-    options: list[str] = []
-    strengths: list[str] = []
-    if swot is not None:
-        strengths = list(swot.strengths)
-        grid = tows(swot)
-        options = grid.loc[grid["strategy"].isin(["SO", "ST"]), "option"].tolist()
+    strengths = list(swot.strengths) if swot is not None else []
+    fix_list = [str(f) for f in (fixes or [])]
+    options = [str(o) for o in (proposal or [])]
 
     if format == "markdown":
         esc = _md
@@ -652,12 +662,10 @@ def counter_offer_report(
         ]
         for label, a, b in lines:
             out.append(f"| {label} | {_money(a)} | {_money(b)} | {_money(b - a)} |")
-        if strengths or options:
-            out += ["", "## " + t("counter_offer.h_why_us"), ""]
-            out += [f"- {esc(s)}" for s in strengths]
-            if options:
-                out += ["", "## " + t("counter_offer.h_options"), ""]
-                out += [f"- {esc(o)}" for o in options]
+        for heading, items in (("h_why_us", strengths), ("h_fixes", fix_list), ("h_options", options)):
+            if items:
+                out += ["", "## " + t(f"counter_offer.{heading}"), ""]
+                out += [f"- {esc(s)}" for s in items]
         out += ["", f"*{note}*", ""]
         return "\n".join(out)
 
@@ -684,12 +692,9 @@ def counter_offer_report(
             f'<td style="text-align:right">{_money(b)}</td><td style="text-align:right">{_money(b - a)}</td></tr>'
         )
     out += ["</tbody>", "</table>"]
-    if strengths or options:
-        out.append(f"<h2>{t('counter_offer.h_why_us')}</h2>")
-        if strengths:
-            out.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in strengths) + "</ul>")
-        if options:
-            out.append(f"<h2>{t('counter_offer.h_options')}</h2>")
-            out.append("<ul>" + "".join(f"<li>{esc(o)}</li>" for o in options) + "</ul>")
+    for heading, items in (("h_why_us", strengths), ("h_fixes", fix_list), ("h_options", options)):
+        if items:
+            out.append(f"<h2>{t(f'counter_offer.{heading}')}</h2>")
+            out.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in items) + "</ul>")
     out += [f"<p><em>{esc(note)}</em></p>", "</article>"]
     return "\n".join(out)

@@ -209,8 +209,13 @@ def test_reference_lists_have_the_source_counts():
     assert len(management_mistakes()) == 4
     assert "3 million" in management_mistakes().loc[0, "mistake"]
     skills = manager_skills()
-    assert len(skills) == 17 and skills["skill"].is_unique
-    assert skills["kind"].value_counts().to_dict() == {"skill": 10, "knowledge": 7}
+    assert len(skills) == 27 and skills["skill"].is_unique
+    assert skills["kind"].value_counts().to_dict() == {"skill": 14, "knowledge": 11, "education": 2}
+    # items of both sources (003 l. 139-159, 004 l. 68-73), each tagged with the source that names it
+    by_id = skills.set_index("skill_id")["source"]
+    assert by_id["dedication"] == "003" and by_id["administration"] == "003"
+    assert by_id["anticipation"] == "004" and by_id["business_knowledge"] == "004"
+    assert set(by_id) == {"003", "004", "003, 004"}
 
 
 def test_public_names_are_exported():

@@ -67,14 +67,45 @@ def test_suggest_votes_by_hand():
     seg = pd.DataFrame({"client_id": ["k1"], "cell": ["AX"], "nps_group": ["detractor"], "status": ["at risk"]})
     out = suggest_methods(seg, id_col="client_id", top=None)
     votes = dict(zip(out["method_number"], out["votes"]))
-    # personal service (4): A + detractor + at risk = 3 votes; feedback (1): detractor + at risk = 2;
-    # special terms (3), extra opportunities (7), CEM (8), gifts (9), success stories (10): one each
-    assert votes == {4: 3, 1: 2, 3: 1, 7: 1, 8: 1, 9: 1, 10: 1}
+    # personal service (4): A (a mandatory rule, 2 votes) + detractor + at risk = 4 votes; feedback (1):
+    # detractor + at risk = 2; special terms (3), extra opportunities (7), CEM (8), gifts (9), success stories (10): one each
+    assert votes == {4: 4, 1: 2, 3: 1, 7: 1, 8: 1, 9: 1, 10: 1}
     assert out["method_number"].tolist() == [4, 1, 3, 7, 8, 9, 10]  # votes, then the source's order
     assert out["rank"].tolist() == list(range(1, 8))
-    assert out.loc[0, "because"].startswith("ABC A: Large clients")
+    assert out.loc[0, "because"].startswith("ABC A: Mandatory for large clients")
     assert "NPS detractor:" in out.loc[0, "because"] and "status at risk:" in out.loc[0, "because"]
     assert out["client_id"].unique().tolist() == ["k1"]
+
+
+def test_the_largest_clients_get_a_personal_manager():
+    """Source 002 calls a dedicated key-account manager mandatory for large clients with complex decisions:
+    for every A client, whatever its XYZ class, NPS group and status, personal service is in the top three."""
+    rules = retention_rules()
+    rows = [(f"A{x}", nps, status)
+            for x in "XYZ"
+            for nps in ["promoter", "passive", "detractor", None]
+            for status in sorted(set(rules.loc[rules["dimension"] == "status", "value"])) + [None]]
+    seg = pd.DataFrame(rows, columns=["cell", "nps_group", "status"])
+    out = suggest_methods(seg, top=3)
+    has_personal = out.groupby("row")["method_number"].apply(lambda m: 4 in set(m))
+    assert has_personal.reindex(seg.index).all(), seg[~has_personal.reindex(seg.index, fill_value=False)]
+    # by hand: AY, promoter, permanent — success stories A+promoter+permanent = 3, personal service 2,
+    # then one vote each: feedback (Y) has the lowest method number
+    one = suggest_methods(pd.DataFrame({"cell": ["AY"], "nps_group": ["promoter"], "status": ["permanent"]}))
+    assert one["method_number"].tolist() == [10, 4, 1] and one["votes"].tolist() == [3, 2, 1]
+    # B and C clients are not pushed towards a dedicated manager
+    bc = suggest_methods(pd.DataFrame({"cell": ["BX", "CZ"]}), top=3)
+    assert 4 not in set(bc["method_number"])
+
+
+def test_rule_weights_in_a_custom_table():
+    rules = pd.DataFrame({"dimension": ["status", "status"], "value": ["lost", "lost"], "method_number": [9, 1],
+                          "method": ["Branded gifts", "Analyse client feedback"], "why": ["Gift.", "Ask."],
+                          "weight": [1, 3]})
+    out = suggest_methods(pd.DataFrame({"status": ["lost"]}), rules=rules)
+    assert out[["method_number", "votes"]].values.tolist() == [[1, 3], [9, 1]]
+    with pytest.raises(KamDataError, match='column "weight" must hold numbers above 0.*row\\(s\\) 1'):
+        suggest_methods(pd.DataFrame({"status": ["lost"]}), rules=rules.assign(weight=[1, 0]))
 
 
 def test_suggest_top_index_and_partial_inputs():
@@ -122,7 +153,7 @@ def test_suggest_property_ranks_and_votes(rows, top):
         assert part["rank"].tolist() == list(range(1, len(part) + 1))
         assert len(part) <= top
         assert part["votes"].is_monotonic_decreasing
-        assert part["votes"].max() <= 3  # ABC, XYZ and NPS at most
+        assert part["votes"].max() <= 3  # ABC (A's personal service: 2), XYZ and NPS: 3 at most
     assert out.duplicated(["row", "method_number"]).sum() == 0
 
 

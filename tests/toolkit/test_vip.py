@@ -236,15 +236,28 @@ def test_split_rules_and_balance_by_hand():
     out = split_clients(clients, ["Ann", "Bob", "Cid"])
     assert out["rule"].tolist() == ["keep", "no_relationship", "shields", "not_on_staff", "not_on_staff",
                                     "not_selling_everything"]
-    # kept: c1 -> Ann (Ann 1, Bob 0, Cid 0). Handed over in client_id order (equal weights):
-    # c2 (won by Ann) -> Bob (0, first of Bob/Cid); c3 (Bob) -> Cid (0 < Ann 1); c4 -> Ann/Bob/Cid all 1 -> Ann;
-    # c5 -> Bob (1) vs Cid (1) vs Ann (2) -> Bob; c6 (Bob) -> Cid (1) < Ann (2)
-    assert out["assigned_to"].tolist() == ["Ann", "Bob", "Cid", "Ann", "Bob", "Cid"]
-    assert out["kept"].tolist() == [True, False, False, False, False, False]
-    assert out.loc[2, "reason"] == "handed over: Bob shields the client from colleagues"
-    assert out.loc[3, "reason"] == "assigned: nobody on record won the client"
+    # step 4 of source 001: only shielding is a "must"; no relationship / not selling everything is a "possibly"
+    assert out["decision"].tolist() == ["keep", "head_decides", "must_hand_over", "must_hand_over",
+                                        "must_hand_over", "head_decides"]
+    # proposals balanced as if all accepted: kept c1 -> Ann (Ann 1, Bob 0, Cid 0); then in client_id order
+    # (equal weights): c2 (won by Ann) -> Bob (0, first of Bob/Cid); c3 (Bob) -> Cid (0 < Ann 1);
+    # c4 -> Ann/Bob/Cid all 1 -> Ann; c5 -> Bob (1) vs Cid (1) vs Ann (2) -> Bob; c6 (Bob) -> Cid (1) < Ann (2)
+    assert out["proposed_to"].tolist()[1:] == ["Bob", "Cid", "Ann", "Bob", "Cid"]
+    assert pd.isna(out.loc[0, "proposed_to"])
+    # by default the "possibly" clients stay with the person who won them: nothing is reassigned silently
+    assert out["assigned_to"].tolist() == ["Ann", "Ann", "Cid", "Ann", "Bob", "Bob"]
+    assert out["kept"].tolist() == [True, True, False, False, False, True]
+    assert out.loc[1, "reason"].startswith("possibly someone else should run the programme with it")
+    assert out.loc[1, "reason"].endswith("Stays with Ann until then; proposed: Bob.")
+    assert out.loc[2, "reason"] == "must be handed over: Bob shields the client from colleagues"
+    assert out.loc[3, "reason"] == "must go to someone on the programme: nobody on record won the client"
+    # the head's decision to hand them all over
+    over = split_clients(clients, ["Ann", "Bob", "Cid"], uncertain="hand_over")
+    assert over["assigned_to"].tolist() == ["Ann", "Bob", "Cid", "Ann", "Bob", "Cid"]
+    assert over["kept"].tolist() == [True, False, False, False, False, False]
+    assert over.loc[5, "reason"].endswith("Handed over to Cid, as the programme head decided.")
     # nobody gets a client back that they had to hand over
-    moved = out[~out["kept"] & out["won_by"].notna()]
+    moved = over[~over["kept"] & over["won_by"].notna()]
     assert (moved["assigned_to"] != moved["won_by"]).all()
 
 
@@ -259,18 +272,25 @@ def test_split_weighted_balance():
         }
     )
     out = split_clients(clients, ["Ann", "Bob"], weight_col="revenue")
-    # heaviest first: b 40 -> Ann (40); c 30 -> Bob (30); d 20 -> Bob (50); a 10 -> Ann (50)
+    # X is not on the staff, so every client must move; heaviest first:
+    # b 40 -> Ann (40); c 30 -> Bob (30); d 20 -> Bob (50); a 10 -> Ann (50)
     assert dict(zip(out["client_id"], out["assigned_to"])) == {"a": "Ann", "b": "Ann", "c": "Bob", "d": "Bob"}
+    assert set(out["decision"]) == {"must_hand_over"}
 
 
 def test_split_shielding_keeper_overrides_relationship_and_words_for_bools():
     clients = pd.DataFrame({"client_id": ["a"], "won_by": ["Ann"], "has_relationship": ["yes"],
                             "shields_client": ["yes"]})
     out = split_clients(clients, ["Ann", "Bob"])
-    assert out.loc[0, ["assigned_to", "rule"]].tolist() == ["Bob", "shields"]
+    assert out.loc[0, ["assigned_to", "rule", "decision"]].tolist() == ["Bob", "shields", "must_hand_over"]
     alone = split_clients(clients, ["Ann"])
     assert pd.isna(alone.loc[0, "assigned_to"])
     assert alone.loc[0, "reason"].endswith("Nobody else on the staff can take it.")
+    # a "possibly" client with nobody else to propose stays, and says so
+    maybe = clients.assign(has_relationship=["no"], shields_client=["no"])
+    lone = split_clients(maybe, ["Ann"])
+    assert lone.loc[0, ["assigned_to", "decision"]].tolist() == ["Ann", "head_decides"]
+    assert pd.isna(lone.loc[0, "proposed_to"])
 
 
 def test_split_errors():
@@ -284,6 +304,8 @@ def test_split_errors():
         split_clients(good, [])
     with pytest.raises(KamArgumentError, match="staff"):
         split_clients(good, ["Ann", "Ann"])
+    with pytest.raises(KamArgumentError, match="uncertain"):
+        split_clients(good, ["Ann"], uncertain="reassign")
 
 
 def test_public_names_are_exported():

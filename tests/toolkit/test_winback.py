@@ -224,9 +224,17 @@ def test_report_markdown_shows_apparent_and_real_gain(swot):
     assert "| total | 202 400 | 201 718 | −682 |" in text
     assert "| payment terms \\(cost of money\\) |" not in text  # labels are not user input: not escaped
     assert "- free delivery" in text
-    assert 'Use "free delivery" to counter "6 % lower price"' in text  # an ST option
-    assert "Fix " not in text  # only the SO/ST options go to the client
+    # the mechanical TOWS pairings are the manager's working tool, not text for the client
+    assert "Use " not in text and "Fix " not in text and "What we are putting right" not in text
     assert "15 % a year" in text and "30 days" in text
+    fixed = counter_offer_report(deal_economics(plant_case()), swot, client_name="Pine & Co",
+                                 fixes=["Deliveries on a fixed day, with a named driver"],
+                                 proposal=["Free delivery and 30 days' deferral, price unchanged"])
+    keep, fixes, offer = (fixed.index(h) for h in ("## What you keep with us", "## What we are putting right",
+                                                     "## Our proposal"))
+    assert keep < fixes < offer
+    assert "- Deliveries on a fixed day, with a named driver" in fixed
+    assert "- Free delivery and 30 days' deferral, price unchanged" in fixed
 
 
 def test_report_says_when_the_competitor_is_dearer():
@@ -241,7 +249,10 @@ def test_report_html_escapes_every_user_string():
     evil = "<script>alert(1)</script>"
     offers = plant_case().assign(supplier=["us", "<b>Rival</b>"])
     swot = CompetitorSWOT(evil, strengths=[evil], opportunities=["<img src=x onerror=alert(2)>"])
-    page = counter_offer_report(deal_economics(offers), swot, client_name=evil, format="html")
+    page = counter_offer_report(deal_economics(offers), swot, client_name=evil, format="html", fixes=[evil],
+                                proposal=["<i>x</i>"])
+    assert "<script>" not in page and "<i>x" not in page and "&lt;i&gt;x&lt;/i&gt;" in page
+    assert "<h2>What we are putting right</h2>" in page
     assert "<script>" not in page and "<b>Rival" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Rival&lt;/b&gt;" in page

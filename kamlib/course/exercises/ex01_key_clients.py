@@ -4,8 +4,9 @@ Computed questions call :func:`kamlib.key_accounts` on the learner's data (the s
 default, through :func:`course_data`), as of ``kamlib.SAMPLE_AS_OF``, so a learner with a personal
 dataset is checked against that dataset. Judgement questions restate module M1 of
 CURRICULUM.md: the volume rule (a regular client above 10 % of sales is key, per company, department
-and manager), the four types of source 004 mapped onto the five criteria of source 003, and the four
-differences between a large company and a government body as a buyer (source 000).
+and manager), the four types of source 004 [004-four-types] mapped onto the five criteria of source 003
+[003-kam-interview], and the four differences between a large company and a government body as a buyer
+(source 000 [000-large-client-vs-government]).
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ EXERCISE = Exercise(
         MatchingQuestion(
             "q4",
             "criteria_to_types",
-            items=["sales volume and profit", "potential", "fame", "demands", "innovativeness"],
+            items=["sales volume", "potential", "fame", "demands", "innovativeness"],
             options={
                 "a": "expert",
                 "b": "no type of its own",
@@ -163,23 +164,28 @@ EXERCISE = Exercise(
                 "d": "image-maker",
                 "e": "prospect",
             },
-            expected={"sales volume and profit": "c", "potential": "e", "fame": "d", "demands": "a",
+            expected={"sales volume": "c", "potential": "e", "fame": "d", "demands": "a",
                       "innovativeness": "b"},
             hints=[
-                "Read the description of each type of source 004: which one is about profit, which about a good "
+                "Read the description of each type of source 004 [004-four-types]: which one is about profit, "
+                "which about a good "
                 "budget not yet spent with you, which about reputation, which about high standards?",
-                "One criterion of source 003 has no type in source 004 — the one that concerns about 2.5 % of clients.",
+                "One criterion of source 003 [003-key-innovative] has no type in source 004 [004-four-types] — "
+                "the one "
+                "that concerns about 2.5 % of clients.",
             ],
             solution=(
-                'criteria_to_types = {"sales volume and profit": "c", "potential": "e", "fame": "d",\n'
+                'criteria_to_types = {"sales volume": "c", "potential": "e", "fame": "d",\n'
                 '                     "demands": "a", "innovativeness": "b"}\n'
-                "# Volume is judged on sales, the breadwinner on profit (10 % or more): close, not identical."
+                "# Volume is judged on one client's share of sales; the breadwinner of\n"
+                "# source 004 [004-breadwinner] is the main customers who together bring most of the profit:\n"
+                "# related, not identical."
             ),
             wrong=[
-                {"sales volume and profit": "c", "potential": "e", "fame": "a", "demands": "d", "innovativeness": "b"},
-                {"sales volume and profit": "c", "potential": "b", "fame": "d", "demands": "a", "innovativeness": "e"},
-                {"sales volume and profit": "c", "potential": "e", "fame": "d", "demands": "a"},
-                {"sales volume and profit": "c", "potential": "e", "fame": "d", "demands": "a",
+                {"sales volume": "c", "potential": "e", "fame": "a", "demands": "d", "innovativeness": "b"},
+                {"sales volume": "c", "potential": "b", "fame": "d", "demands": "a", "innovativeness": "e"},
+                {"sales volume": "c", "potential": "e", "fame": "d", "demands": "a"},
+                {"sales volume": "c", "potential": "e", "fame": "d", "demands": "a",
                  "innovativeness": "expert or prospect"},
                 ["c", "e", "d", "a", "b"],
             ],
@@ -227,12 +233,14 @@ EXERCISE = Exercise(
             solution=(
                 "C003 Kama Panel Works brings about 3 % of Nordline's sales, so the company does not see it as\n"
                 "key, but it is over 10 % of the Projects & Industry department: for that department it is what\n"
-                "C001 is for the company. It is also innovative — one of the three innovators (2.5 % of clients) —\n"
-                "so it buys new products first and shares its plans, and its potential (about 30 million a year\n"
-                "with all suppliers) is about two and a half times what it buys from us. I would treat it as a key\n"
-                "account of the department: Sergey Lebedev keeps it as one of his three key accounts, with a yearly\n"
-                "account plan, quarterly meetings with its technical director, and first offers of every new\n"
-                "product. It is worth the cost if its share of the department holds and new products start there."
+                "C001 is for the company. It is innovative: we can offer it new products first and share our own\n"
+                "plans with it, as with a partner. Potential does not count: it spends about 30 million a year with\n"
+                "all suppliers, only about two and a half times what it buys from us — below the course's five\n"
+                "times, so key_accounts does not flag it. I would treat it as a key account of the department: Sergey\n"
+                "Lebedev already runs two key accounts (C003 and C012 in managers.csv), within the rule of three per\n"
+                "manager (source 003 [003-three-per-manager]), so he keeps it, with a yearly account plan, quarterly\n"
+                "meetings with its technical director and first offers of every new product. It is worth the cost\n"
+                "if its share of the department holds and new products start there."
             ),
         ),
     ],

@@ -58,7 +58,8 @@ def _lost_count(data: Any, lost_months: int) -> int:
     return int(_classes(data, lost_months=lost_months)["relationship"].eq(t("relationship.lost")).sum())
 
 
-ARCHETYPES = ["Boss", "Know-it-all", "Specialist", "Ditherer", "Gift-seeker", "Bargain-hunter", "Impulsive", "Rusher"]
+ARCHETYPES = ["Boss", "Know-it-all", "Specialist", "Ditherer", "Repeat caller", "Bargain-hunter", "Impulsive",
+              "Rusher"]
 
 EXERCISE = Exercise(
     id="02_client_typologies",
@@ -147,17 +148,18 @@ EXERCISE = Exercise(
             options={
                 "a": "Buying a trifle, asks for discounts, bonuses, loyalty cards and freebies.",
                 "b": "Sets the place and time to the minute, demands speed, is unhappy ten seconds after deciding.",
-                "c": "Really knows the subject, is condescending, buys about 80 % of the time: "
-                     "\"not quite right, but never mind\".",
+                "c": "Really knows the subject, is condescending, buys about 80 % of the time; answers a seller's "
+                     "slip, even a deliberate one, with \"not quite right, but it doesn't matter\".",
                 "d": "Acts superior while knowing little; explodes at a late delivery; may cancel or pick a fight.",
                 "e": "Always wants, is never ready, asks for honest advice again and again, "
                      "ends with \"thanks, I'll think\".",
                 "f": "Has read something online, floods you with irrelevant information, hates being corrected.",
                 "g": "May cancel at any moment, even after paying; prefers to buy on the spot.",
-                "h": "Calls five times, remembers every conversation and name, relies on you as the expert — "
-                     "and buys more often than the one who only thinks it over.",
+                "h": "Calls at least five times and collects every piece of information, remembers every "
+                     "conversation and name, speaks of their own incompetence, may play on pity — and buys more "
+                     "often than the one who only thinks it over.",
             },
-            expected={"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Gift-seeker": "h",
+            expected={"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Repeat caller": "h",
                       "Bargain-hunter": "a", "Impulsive": "g", "Rusher": "b"},
             hints=[
                 "Start with the names that say what the person wants: a bargain, speed, a sale on the spot.",
@@ -166,16 +168,16 @@ EXERCISE = Exercise(
             ],
             solution=(
                 'archetypes = {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e",\n'
-                '              "Gift-seeker": "h", "Bargain-hunter": "a", "Impulsive": "g", "Rusher": "b"}'
+                '              "Repeat caller": "h", "Bargain-hunter": "a", "Impulsive": "g", "Rusher": "b"}'
             ),
             wrong=[
-                {"Boss": "c", "Know-it-all": "f", "Specialist": "d", "Ditherer": "e", "Gift-seeker": "h",
+                {"Boss": "c", "Know-it-all": "f", "Specialist": "d", "Ditherer": "e", "Repeat caller": "h",
                  "Bargain-hunter": "a", "Impulsive": "g", "Rusher": "b"},
-                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "h", "Gift-seeker": "e",
+                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "h", "Repeat caller": "e",
                  "Bargain-hunter": "a", "Impulsive": "b", "Rusher": "g"},
-                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Gift-seeker": "h",
+                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Repeat caller": "h",
                  "Bargain-hunter": "a", "Impulsive": "g"},
-                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Gift-seeker": "h",
+                {"Boss": "d", "Know-it-all": "f", "Specialist": "c", "Ditherer": "e", "Repeat caller": "h",
                  "Bargain-hunter": "a", "Impulsive": "g", "Rusher": "z"},
                 ["d", "f", "c", "e", "h", "a", "g", "b"],
             ],
@@ -193,7 +195,8 @@ EXERCISE = Exercise(
             },
             expected="b",
             hints=[
-                "Source 002 says how much of the average monthly turnover of all sales one VIP client accounts "
+                "Source 002 [002-turnover-tiers] says how much of the average monthly turnover of all sales one "
+                "VIP client accounts "
                 "for on average. Compare C001's turnover_share with that range.",
                 "Classes are not corrected to fit a range; a share this far outside it is a signal. Which module "
                 "deals with clients the company depends on?",

@@ -1,4 +1,4 @@
-"""Exercise 03 — ABC-XYZ analysis of the sample company (module M3, source 004).
+"""Exercise 03 — ABC-XYZ analysis of the sample company (module M3, source 004 [004-abc-xyz]).
 
 Computation on the learner's own data (the ABC class of every client, the CV of one
 quarterly buyer over its own active window, the matrix with wider XYZ bands, the clients

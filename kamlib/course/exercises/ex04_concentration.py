@@ -1,4 +1,5 @@
-"""Exercise 04 — concentration and critical dependency (module M4, sources 003 and 001).
+"""Exercise 04 — concentration and critical dependency (module M4, source 003 [003-critical-dependency]
+and source 001 [001-pareto]).
 
 Computation on the learner's own data (the HHI, concentration inside each department, the
 dependency level of each department's largest client, the "key client leaves" scenario)
@@ -213,7 +214,8 @@ EXERCISE = Exercise(
             hints=[
                 "Three items are levels of one client's share: order them from the lowest to the highest and match "
                 "them to the growing alarm of the options.",
-                "Of the two others, one is a rule of thumb from the VIP-programme case (file 001), the other the "
+                "Of the two others, one is a rule of thumb from the VIP-programme case (file 001 [001-pareto]), "
+                "the other the "
                 "extreme case of dependency.",
             ],
             solution=(

@@ -1,4 +1,5 @@
-"""Exercise 05 — retention (course module M5, sources 002, 003 and 000).
+"""Exercise 05 — retention (course module M5; source 002 [002-retention-methods],
+source 003 [003-plant-article] and source 000 [000-retention-blocks]).
 
 The source's own exercise comes first: match the ten ways to retain B2B clients (002) to their
 characteristics, then propose five methods of your own (an open question with a rubric and a
@@ -157,7 +158,8 @@ EXERCISE = Exercise(
             solution=(
                 'friend_discount = "c"\n'
                 "# The plant keeps rules that cap discounts, so that friendship cannot be used to squeeze the price;\n"
-                "# a client held by a low price leaves at the first competitor discount (source 003)."
+                "# a client held by a low price leaves at the first competitor discount\n"
+                "# (source 003 [003-plant-friendly-relations])."
             ),
             wrong=["a", "d", "e", 3, ["c"]],
         ),

@@ -1,4 +1,4 @@
-"""Exercise 06 — the VIP programme (course module M6, source 001).
+"""Exercise 06 — the VIP programme (course module M6, source 001 [001-steps-setup]).
 
 Computed on the learner's data with ``kamlib``: the key accounts of the last twelve months by the
 Pareto rule (``vip_segments``), one manager's meetings in next year's contact plan with the sweep

@@ -1,4 +1,4 @@
-"""Exercise 07 — measuring loyalty and the Net Promoter Score (course module M7, source 003).
+"""Exercise 07 — measuring loyalty and the Net Promoter Score (course module M7, source 003 [003-nps-index]).
 
 Computed on the learner's data with ``kamlib``: the NPS of the latest survey wave (``nps``), which
 wave-to-wave changes are real at 95 % confidence (``nps_change``), NPS by client type over the

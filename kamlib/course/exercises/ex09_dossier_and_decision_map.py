@@ -1,4 +1,5 @@
-"""Exercise 09 — the account dossier and the decision map (course module M9, sources 003, 004, 000).
+"""Exercise 09 — the account dossier and the decision map (course module M9, source 003 [003-dossier-20-40-pages],
+source 004 [004-dossier-structure]).
 
 Computed on the learner's data with ``kamlib``: how deep and wide the relationships with the key
 accounts go (``relationship_coverage``), at how many key accounts we know the owner, the CEO *and*

@@ -1,4 +1,5 @@
-"""Exercise 10 — the key-account manager (course module M10, sources 003 and 004).
+"""Exercise 10 — the key-account manager (course module M10, source 003 [003-three-per-manager] and
+source 004 [004-kam-profitability]).
 
 Computed on the learner's data with ``kamlib``: every manager against the capacity rule (no more
 than 3 key clients, ``manager_capacity``), the source's pay ceiling for each manager by level and
@@ -118,8 +119,8 @@ EXERCISE = Exercise(
             hints=[
                 "Work backwards (criterion 7): at one contract in ten prospects, how many prospects do four "
                 "contracts need? At one meeting per prospect, how many meetings?",
-                "kamlib.opportunity_funnel(4) does the arithmetic; the slow end of the B2B norm is 1 meeting a "
-                "day: its working_days_high.",
+                "kamlib.opportunity_funnel(4) does the arithmetic; the slow end of the B2B pace the source calls "
+                "excellent (1–2 a day) is 1 meeting a day: its working_days_high.",
             ],
             solution=(
                 "funnel = kamlib.opportunity_funnel(4)   # 4 / 0.1 = 40 prospects, 40 meetings\n"
@@ -147,13 +148,14 @@ EXERCISE = Exercise(
             },
             expected="b",
             hints=[
-                "Compare the manager with the two numbers of the seven criteria: the B2B meeting norm, and the "
-                "contracts one may expect from ten prospects.",
+                "Compare the manager with the two numbers of the seven criteria: the B2B meeting pace the source "
+                "calls excellent, and the contracts one may expect from ten prospects.",
             ],
             solution=(
                 'diagnosis = "b"\n'
-                "# Two meetings a day is the top of the B2B norm (1–2), so the meetings are not the problem.\n"
-                "# 2 contracts from 50 prospects is 1 in 25, far below one in ten: the source's reading is that\n"
+                "# Two meetings a day is the top of what the source calls excellent in B2B (1–2), so the meetings are\n"
+                "# not the problem. 2 contracts from 50 prospects is 1 in 25, far below the one in ten of criterion 7\n"
+                "# (the course's pass mark for criterion 5 too): the source's reading is that\n"
                 "# the manager is meeting people who like to talk, not the ones who decide."
             ),
             wrong=["a", "c", "d", "z", ["b"], 2],
