@@ -1011,10 +1011,23 @@ def _data_source(seed: Any, folder: Any, columns: Any) -> tuple[Any, str]:
     return kamlib.load_sample(seed=int(seed)), t("selfcheck.source_seed", seed=int(seed))
 
 
+def _readable_float(value: float) -> str:
+    """A number as an exercise table shows it: money with thousands separators and no decimals
+    (1,234,567), anything smaller with four significant digits (0.1453, 2.495) — never 1.2e+06."""
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
 def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None, *,
              seed: int | None = None, folder: str | Path | None = None,
              columns: str | Path | None = None) -> BoundExercise:
     """Bind an exercise to a notebook: ``ex = exercise("03_abc_xyz", globals(), seed=SEED, folder=DATA)``.
+
+    In a notebook it also sets pandas' display of numbers, for readable tables (1,234,567 and 0.1453
+    rather than 1.234567e+06 and 0.145269); the values themselves keep every digit.
 
     Parameters
     ----------
@@ -1064,6 +1077,8 @@ def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None, 
     """
     if not isinstance(namespace, dict):
         raise KamArgumentError(t("course_exercise.namespace", what=_describe(namespace)))
+    if _in_ipython():  # readable tables in the exercise notebook (display only; answers keep every digit)
+        pd.set_option("display.float_format", _readable_float)
     source = None
     if data is None and (seed is not None or folder is not None):
         data, source = _data_source(seed, folder, columns)
