@@ -4,12 +4,13 @@ An exercise is a short declarative definition (``kamlib/course/exercises/exNN_to
 an id, a title, where its data comes from, and a list of questions. Each question names the
 notebook variable that holds the learner's answer and a callable ``expected(data)`` that
 computes the right answer *from the learner's own data* with ``kamlib``, so a learner who
-works on a personal dataset (``kamlib.load_sample(seed=7)``) is checked against that data.
+works on a personal dataset (``SEED = 7`` in the notebook's first cell, i.e.
+``kamlib.load_sample(seed=7)``) is checked against that data.
 
 A notebook binds an exercise to its namespace once and then checks question by question::
 
     from kamlib.course import exercise
-    ex = exercise("03_abc_xyz", globals(), data=data)
+    ex = exercise("03_abc_xyz", globals(), seed=SEED, folder=DATA, columns=COLUMNS)
     ...
     ex.q1.check()        # ✓ q1: correct.  /  ✗ q1: not right yet — …  /  – q1: not attempted yet …
     ex.q1.hint()         # hint 1; ex.q1.hint(2) the next one
