@@ -903,9 +903,13 @@ class BoundQuestion:
         except Exception as exc:
             return Outcome(WRONG, t("course_check.expected_failed", error=_error_text(exc)))
         try:
-            return self.question.evaluate(self.answer, data)
+            outcome = self.question.evaluate(self.answer, data)
         except Exception as exc:
             return Outcome(WRONG, t("course_check.compare_failed", what=_error_text(exc)))
+        if outcome.status == WRONG and self._bound.other_data():
+            # e.g. `data = kamlib.load_sample(seed=7)` typed below the set-up: the checks still use the bound data
+            return Outcome(WRONG, outcome.detail + t("selfcheck.other_data", source=self._bound.source or "?"))
+        return outcome
 
     def check(self) -> None:
         """Say whether the answer is right, wrong (and what to look at) or not attempted."""
@@ -955,6 +959,13 @@ class BoundExercise:
         self.questions = tuple(BoundQuestion(self, q) for q in definition.questions)
         for bq in self.questions:
             setattr(self, bq.id, bq)
+
+    def other_data(self) -> bool:
+        """Whether the notebook's ``data`` is a dataset other than the one the answers are checked against."""
+        from ..data._folder import Dataset
+
+        mine = self.namespace.get("data")
+        return isinstance(mine, Dataset) and self._data is not None and mine is not self._data
 
     @property
     def data(self) -> Any:

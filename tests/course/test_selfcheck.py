@@ -40,6 +40,19 @@ def test_seed_binds_a_personal_variant_and_says_so():
     assert exercise("03_abc_xyz", {}, seed=kamlib.SAMPLE_SEED).source == shared.source
 
 
+def test_the_old_personal_dataset_line_is_not_a_silent_wrong_mark():
+    """`data = kamlib.load_sample(seed=7)` typed below the set-up (the old TRAINER.md advice) does not change
+    what the checks use; a wrong mark then says so and how to set SEED instead."""
+    ns: dict = {}
+    ex = exercise("03_abc_xyz", ns)
+    ns["data"] = ex.data
+    ns["n_down"] = -1
+    assert "Note:" not in ex.q5.result().detail  # the notebook's own data: an ordinary message
+    ns["data"] = kamlib.load_sample(seed=7)
+    detail = ex.q5.result().detail
+    assert "`data` in this notebook is not the data the checks use" in detail and "SEED = 7" in detail
+
+
 def test_data_folder_is_found_from_the_notebook_or_the_course_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     bound = exercise("03_abc_xyz", {}, folder="data")  # not here: found in the course folder
