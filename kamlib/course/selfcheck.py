@@ -18,7 +18,8 @@ plain, one line per question::
       ? q6  open answer — compare it with the rubric (ex.q6.check() in the notebook)
       1 of 5 questions right · 1 to fix · 3 not attempted · 1 open answer to review
 
-The exit status is 0 when every answered question is right, 1 when one is wrong, 2 when a
+The exit status is 0 when every answered question is right, 1 when one is wrong (or one of a
+question's cells stopped with an error), 2 when a
 notebook could not be checked (not found, not an exercise, it stopped before binding its
 exercise, or a cell ran past the time limit).
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -43,6 +45,7 @@ __all__ = ["QuestionResult", "NotebookResult", "check_notebook", "report", "rend
 
 MARKER = "KAMLIB-SELFCHECK "
 DEFAULT_TIMEOUT = 120
+_QUESTION_HEADING = re.compile(r"(q\d+[a-z]?)\b")
 _REPORT_CELL = "__import__('kamlib.course.selfcheck', fromlist=['report']).report(globals())"
 
 
@@ -54,6 +57,7 @@ class QuestionResult:
     status: str
     detail: str = ""
     var: str | None = None
+    error: str = ""  # an error one of the question's cells stopped with
 
 
 @dataclass
@@ -100,9 +104,13 @@ def _heading_before(cells: list[Any], index: int) -> str:
     return ""
 
 
-def _error_line(cells: list[Any], index: int, output: dict[str, Any]) -> str:
+def _error_text(output: dict[str, Any]) -> str:
     value = str(output.get("evalue", "")).strip().splitlines()
-    error = f"{output.get('ename', 'Error')}: {value[0]}" if value else str(output.get("ename", "Error"))
+    return f"{output.get('ename', 'Error')}: {value[0]}" if value else str(output.get("ename", "Error"))
+
+
+def _error_line(cells: list[Any], index: int, output: dict[str, Any]) -> str:
+    error = _error_text(output)
     heading = _heading_before(cells, index)
     if heading:
         return t("selfcheck.cell_error_under", heading=heading, error=error)
@@ -163,9 +171,15 @@ def check_notebook(path: str | Path, *, timeout: int = DEFAULT_TIMEOUT) -> Noteb
         for line in str(output.get("text", "")).splitlines():
             if line.startswith(MARKER):
                 records = json.loads(line[len(MARKER):])
+    question_errors: dict[str, str] = {}  # an error in a question's own cells goes on that question's line
     for index, cell in enumerate(nb.cells[:-1]):
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
+            if output.get("output_type") != "error":
+                continue
+            match = _QUESTION_HEADING.match(_heading_before(nb.cells, index))
+            if match and match.group(1) not in question_errors:
+                question_errors[match.group(1)] = _error_text(output)
+            elif not match:
                 result.errors.append(_error_line(nb.cells, index, output))
     if records is None:
         result.problem = result.problem or t("selfcheck.no_report")
@@ -177,7 +191,8 @@ def check_notebook(path: str | Path, *, timeout: int = DEFAULT_TIMEOUT) -> Noteb
         result.title = result.title or t("course_exercise.heading", id=record["exercise"], title=record["title"])
         result.source = result.source or record["source"]
         for q in sorted(record["questions"], key=lambda q: _natural_key(q["question"])):
-            result.questions.append(QuestionResult(q["question"], q["status"], q.get("detail", ""), q.get("var")))
+            result.questions.append(QuestionResult(q["question"], q["status"], q.get("detail", ""), q.get("var"),
+                                                   question_errors.get(q["question"], "")))
     return result
 
 
@@ -191,6 +206,8 @@ def _question_line(q: QuestionResult) -> str:
         message = t("selfcheck.not_attempted", var=q.var) if q.var else t("selfcheck.not_attempted_novar")
     else:
         message = t("selfcheck.open", q=q.question)
+    if q.error:
+        message += t("selfcheck.question_error", error=q.error)
     return t("selfcheck.question_line", symbol=symbol, q=q.question, message=message)
 
 
@@ -255,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(result), flush=True)
         if result.problem:
             status = 2
-        elif result.count(WRONG) and status == 0:
+        elif (result.count(WRONG) or any(q.error for q in result.questions)) and status == 0:
             status = 1
     if len(results) > 1:
         right = sum(r.count(CORRECT) for r in results)

@@ -91,6 +91,7 @@ def test_check_command_on_a_partly_answered_copy_kept_elsewhere(tmp_path):
     _answer(nb, "top_share", f"top_share = {float(totals.max() / totals.sum())!r}")  # right: worked out here
     _answer(nb, "advice", 'advice = "a"')  # wrong
     _answer(nb, "own_method", 'own_method = """Quarterly reviews with the buyer."""')  # open
+    _answer(nb, "client_class", "client_class = shares_of_q2")  # a cell that stops with an error
     copy = tmp_path / "my_copy.ipynb"
     nbformat.write(nb, copy)
 
@@ -101,7 +102,8 @@ def test_check_command_on_a_partly_answered_copy_kept_elsewhere(tmp_path):
     assert lines[1] == "  checked against: the data given to exercise(data=...)"
     assert lines[2] == "  ✓ q1  correct."
     assert lines[3] == "  – q2  not attempted yet (your answer goes in `by_client`)"
-    assert lines[4] == "  – q3  not attempted yet (your answer goes in `client_class`)"
+    assert lines[4] == ("  – q3  not attempted yet (your answer goes in `client_class`) — one of its cells stopped "
+                        "with NameError: name 'shares_of_q2' is not defined; fix that cell and check again")
     assert lines[5].startswith("  ✗ q4  not right yet — 'a' is not the best answer")
     assert lines[6] == "  – q5  not attempted yet (your answer goes in `matches`)"
     assert lines[7].startswith("  ? q6  open answer to review")
