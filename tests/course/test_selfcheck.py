@@ -152,3 +152,25 @@ def test_every_exercise_notebook_has_the_same_set_up():
                                                                                 params[0].source, re.M)
         assert any(f'exercise("{path.stem}", globals(), seed=SEED, folder=DATA, columns=COLUMNS)' in c.source
                    for c in cells), path.name
+
+
+def test_every_question_has_a_stub_and_says_what_it_needs():
+    """A learner version has an answer stub for every question (``var = ...``, or empty triple quotes for an
+    open answer), and every question's text names the function or primer section it needs."""
+    from kamlib.course._checking import load_exercise
+
+    notebooks = [*sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")),
+                 ROOT / "notebooks" / "00_using_python_and_pandas.ipynb"]
+    for path in notebooks:
+        cells = nbformat.read(path, as_version=4).cells
+        code = "\n".join(c.source for c in cells if c.cell_type == "code")
+        ex_id = re.search(r'exercise\("(\w+)"', code).group(1)
+        for q in load_exercise(ex_id).questions:
+            assert re.search(rf'^{q.var} = (\.\.\.|""")', code, re.M), (path.name, q.id)
+        if path.parent.name == "exercises":
+            headings = [c.source for c in cells if c.cell_type == "markdown" and re.match(r"## q\d", c.source)]
+            assert len(headings) == len(load_exercise(ex_id).questions), path.name
+            assert all("*You need:*" in h for h in headings), path.name
+        else:  # the primer: each try-it names its sections
+            tries = [c.source for c in cells if c.cell_type == "markdown" and c.source.startswith("**Try it")]
+            assert len(tries) == 6 and all("*Needs section" in h for h in tries)
