@@ -6,6 +6,7 @@
     python3 workbook.py setup      # only set up (create .venv and install the pinned versions)
     python3 workbook.py slides     # build every course notebook as reveal.js slides in _build/slides/
     python3 workbook.py execute [NOTEBOOK ...]   # maintainers: store notebooks executed (default: all)
+    python3 workbook.py check exercises/03_abc_xyz.ipynb   # which of my answers are right? (files or folders)
 
 Setting up creates ``.venv/`` beside this file and installs the exact versions
 in ``requirements/lock.txt`` (the ones the notebooks' stored outputs were made
@@ -243,9 +244,20 @@ def execute(extra: list[str]) -> int:
     return subprocess.call([str(PY), "-m", "kamlib.course.assign"], cwd=ROOT, env=_jupyter_env())
 
 
+def check(extra: list[str]) -> int:
+    """The learner's self-check: run exercise notebooks and print one line per question (✓ ✗ – ?).
+
+    Paths are taken from the current folder (so it works from JupyterLab's terminal and on copies
+    kept elsewhere); exit status 0 when every answered question is right."""
+    setup()
+    if not extra:
+        extra = ["--help"]
+    return subprocess.call([str(PY), "-m", "kamlib.course.selfcheck", *extra], env=_jupyter_env())
+
+
 def main(argv: list[str]) -> int:
     commands = {"course": course, "test": test, "slides": slides, "execute": execute,
-                "setup": lambda extra: setup() or 0}
+                "setup": lambda extra: setup() or 0, "check": check}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

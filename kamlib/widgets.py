@@ -526,6 +526,15 @@ class AbcXyzExplorer(_Explorer):
     def _compute(self) -> pd.DataFrame:
         from .analytics._abc_xyz import abc_xyz
 
+        # the sliders' own words and unit (percent), before kamlib's message about shares in code
+        for which, (low, high), names in (("abc", self._abc, ("a_cut", "b_cut")),
+                                          ("xyz", self._xyz, ("x_cut", "y_cut"))):
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)) and 0 < low < 1 and 0 < high <= 1 \
+                    and low >= high:
+                raise KamArgumentError(t("widgets_abc_errors.cuts_not_increasing",
+                                         low_name=t(f"widgets_abc.{names[0]}"), low=_percent(low),
+                                         high_name=t(f"widgets_abc.{names[1]}"), high=_percent(high),
+                                         argument=which, value=f"({low:.2f}, {high:.2f})"))
         key = self._key()
         if key not in self._results:
             if len(self._results) >= self._CACHE_SIZE:

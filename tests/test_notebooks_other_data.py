@@ -35,6 +35,7 @@ STORY = {"largest": "C001", "second": "C002", "innovator": "C003", "image_maker"
          "lost": "C006", "at_risk": "C016", "reference_judged": "C015", "quarterly": "C012"}
 FEATURED = {
     "00_start_here": ["largest"],
+    "00_using_python_and_pandas": [],  # the primer picks no client by role
     "01_key_clients": ["largest", "second", "lost", "reference_judged"],
     "02_client_typologies": ["largest"],
     "03_abc_xyz": ["largest", "second", "innovator", "image_maker", "prospect", "lost", "at_risk"],
@@ -127,7 +128,7 @@ def check_outputs(name: str, text: str, renamed: dict[str, dict[str, str]]) -> N
     assert len(empty.findall(text)) <= len(empty.findall(stored)), f"{name}: empty tables on other data"
 
 
-FIRST_HALF = ["00_start_here", "01_key_clients", "02_client_typologies", "03_abc_xyz", "04_concentration",
+FIRST_HALF = ["00_start_here", "00_using_python_and_pandas", "01_key_clients", "02_client_typologies", "03_abc_xyz", "04_concentration",
               "05_retention"]
 
 

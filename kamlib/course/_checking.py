@@ -4,12 +4,13 @@ An exercise is a short declarative definition (``kamlib/course/exercises/exNN_to
 an id, a title, where its data comes from, and a list of questions. Each question names the
 notebook variable that holds the learner's answer and a callable ``expected(data)`` that
 computes the right answer *from the learner's own data* with ``kamlib``, so a learner who
-works on a personal dataset (``kamlib.load_sample(seed=7)``) is checked against that data.
+works on a personal dataset (``SEED = 7`` in the notebook's first cell, i.e.
+``kamlib.load_sample(seed=7)``) is checked against that data.
 
 A notebook binds an exercise to its namespace once and then checks question by question::
 
     from kamlib.course import exercise
-    ex = exercise("03_abc_xyz", globals(), data=data)
+    ex = exercise("03_abc_xyz", globals(), seed=SEED, folder=DATA, columns=COLUMNS)
     ...
     ex.q1.check()        # ✓ q1: correct.  /  ✗ q1: not right yet — …  /  – q1: not attempted yet …
     ex.q1.hint()         # hint 1; ex.q1.hint(2) the next one
@@ -75,6 +76,9 @@ STATUS_RANK = {CORRECT: 0, OPEN: 1, WRONG: 2, NOT_ATTEMPTED: 3}
 
 _QUESTION_ID = re.compile(r"q\d+[a-z]?")
 _SHOW = 5  # how many ids / items a message lists at most
+# A message names the wrong items of a matching / ids of a classification only from this many on:
+# fewer named would let a learner find the answer by swapping them in one or two more tries.
+_NAME_AT_LEAST = 4
 
 # results of every check() in this Python session: (exercise id, question id) -> status
 _SESSION: dict[tuple[str, str], str] = {}
@@ -293,6 +297,8 @@ class ValueQuestion(Question):
                 return t("course_value.need_bool", what=_describe(answer))
             return None if bool(answer) == bool(expected) else t("course_value.bool_wrong", value=bool(answer))
         if isinstance(expected, str):
+            if isinstance(answer, pd.Period):  # a month or quarter: its text ("2025Q3") is the answer
+                answer = str(answer)
             if not isinstance(answer, str):
                 return t("course_value.need_text", what=_describe(answer))
             same = _norm(answer, self.case_sensitive) == _norm(expected, self.case_sensitive)
@@ -559,9 +565,12 @@ class ClassificationQuestion(Question):
             return t("course_class.unknown_classes", values=_quoted(strange), classes=", ".join(classes))
         wrong = [k for k in exp_ids
                  if _norm(ans_ids[k], self.case_sensitive) != _norm(exp_ids[k], self.case_sensitive)]
-        if wrong:
-            return t("course_class.misclassified", n=len(wrong), total=len(exp_ids), ids=_list_items(wrong))
-        return None
+        if not wrong:
+            return None
+        if len(classes) < 3 or len(wrong) < _NAME_AT_LEAST:
+            # with two classes a named id has only one other class; a few named ids, few alternatives
+            return t("course_class.misclassified_count", n=len(wrong), total=len(exp_ids))
+        return t("course_class.misclassified", n=len(wrong), total=len(exp_ids), ids=_list_items(wrong))
 
 
 class MultipleChoiceQuestion(Question):
@@ -696,10 +705,12 @@ class MatchingQuestion(Question):
             return t("course_match.missing_items", n=len(missing), items=_quoted(missing))
         right = {by_norm[_norm(i, False)]: _norm(o, False) for i, o in expected.items()}
         wrong = [i for i in self.items if chosen[i] != right[i]]
-        if wrong:
-            return t("course_match.wrong", right=len(self.items) - len(wrong), total=len(self.items),
-                     items=_quoted(wrong))
-        return None
+        if not wrong:
+            return None
+        if len(wrong) < _NAME_AT_LEAST:  # naming two or three items would let a swap find the answer
+            return t("course_match.wrong_count", right=len(self.items) - len(wrong), total=len(self.items))
+        return t("course_match.wrong", right=len(self.items) - len(wrong), total=len(self.items),
+                 items=_quoted(wrong))
 
 
 class OpenQuestion(Question):
@@ -729,6 +740,8 @@ class OpenQuestion(Question):
             _is_unanswered(answer) or answer is None or (isinstance(answer, str) and not answer.strip())
         ):
             return Outcome(NOT_ATTEMPTED)
+        if self.var is not None and not isinstance(answer, str):
+            return Outcome(WRONG, t("course_check.open_needs_text", var=self.var, what=_describe(answer)))
         return Outcome(OPEN)
 
     def compare(self, answer: Any, expected: Any) -> str | None:  # pragma: no cover - not used
@@ -890,9 +903,13 @@ class BoundQuestion:
         except Exception as exc:
             return Outcome(WRONG, t("course_check.expected_failed", error=_error_text(exc)))
         try:
-            return self.question.evaluate(self.answer, data)
+            outcome = self.question.evaluate(self.answer, data)
         except Exception as exc:
             return Outcome(WRONG, t("course_check.compare_failed", what=_error_text(exc)))
+        if outcome.status == WRONG and self._bound.other_data():
+            # e.g. `data = kamlib.load_sample(seed=7)` typed below the set-up: the checks still use the bound data
+            return Outcome(WRONG, outcome.detail + t("selfcheck.other_data", source=self._bound.source or "?"))
+        return outcome
 
     def check(self) -> None:
         """Say whether the answer is right, wrong (and what to look at) or not attempted."""
@@ -926,15 +943,29 @@ class BoundExercise:
     """An exercise bound to a notebook's namespace and data; its questions are attributes."""
 
     def __init__(self, definition: Exercise, namespace: dict[str, Any], data: Any = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, source: str | None = None) -> None:
         self.definition = definition
         # the id check records carry: the name the notebook's exercise("...") call uses
         self.name = name or definition.id
         self.namespace = namespace
         self._data = data
+        # in words, which data the answers are checked against (shown by repr and the self-check)
+        if source is None:
+            if data is not None:
+                source = t("selfcheck.source_given")
+            elif definition.data is not None:
+                source = t("selfcheck.source_default")
+        self.source = source or ""
         self.questions = tuple(BoundQuestion(self, q) for q in definition.questions)
         for bq in self.questions:
             setattr(self, bq.id, bq)
+
+    def other_data(self) -> bool:
+        """Whether the notebook's ``data`` is a dataset other than the one the answers are checked against."""
+        from ..data._folder import Dataset
+
+        mine = self.namespace.get("data")
+        return isinstance(mine, Dataset) and self._data is not None and mine is not self._data
 
     @property
     def data(self) -> Any:
@@ -951,11 +982,64 @@ class BoundExercise:
             lines.append(t("course_exercise.line", q=q.id, kind=kind, var=q.var) if q.var
                          else t("course_exercise.line_novar", q=q.id, kind=kind))
         lines.append(t("course_exercise.usage"))
+        if self.source:
+            lines.append(t("selfcheck.repr_source", source=self.source))
         return "\n".join(lines)
 
 
-def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None) -> BoundExercise:
-    """Bind an exercise to a notebook: ``ex = exercise("03_abc_xyz", globals(), data=data)``.
+def _resolve_folder(folder: str | Path) -> Path:
+    """The folder ``DATA`` names: as given, else relative to the course folder (beside ``kamlib/``)."""
+    from .exercises._data import SAMPLE_FOLDER
+
+    given = Path(folder).expanduser()
+    candidates = [given] if given.is_absolute() else [given, SAMPLE_FOLDER.parent / given,
+                                                      SAMPLE_FOLDER.parent / "exercises" / given]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise KamArgumentError(t("selfcheck.no_data_folder", folder=str(folder), cwd=Path.cwd().as_posix(),
+                             sample=SAMPLE_FOLDER.as_posix()))
+
+
+def _data_source(seed: Any, folder: Any, columns: Any) -> tuple[Any, str]:
+    """The data a notebook's ``SEED`` / ``DATA`` parameters ask for, and its description."""
+    import kamlib
+
+    if folder is not None:
+        if seed is not None:
+            raise KamArgumentError(t("selfcheck.seed_and_folder"))
+        from .exercises._data import SAMPLE_FOLDER
+
+        path = _resolve_folder(folder)
+        if path.resolve() == SAMPLE_FOLDER and columns is None:
+            return None, t("selfcheck.source_default")
+        return kamlib.read_folder(path, columns=columns), t("selfcheck.source_folder", folder=str(folder))
+    if seed is None:
+        return None, t("selfcheck.source_default")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise KamArgumentError(t("selfcheck.bad_seed", value=_short(seed)))
+    if int(seed) == kamlib.SAMPLE_SEED:
+        return None, t("selfcheck.source_default")
+    return kamlib.load_sample(seed=int(seed)), t("selfcheck.source_seed", seed=int(seed))
+
+
+def _readable_float(value: float) -> str:
+    """A number as an exercise table shows it: money with thousands separators and no decimals
+    (1,234,567), anything smaller with four significant digits (0.1453, 2.495) — never 1.2e+06."""
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None, *,
+             seed: int | None = None, folder: str | Path | None = None,
+             columns: str | Path | None = None) -> BoundExercise:
+    """Bind an exercise to a notebook: ``ex = exercise("03_abc_xyz", globals(), seed=SEED, folder=DATA)``.
+
+    In a notebook it also sets pandas' display of numbers, for readable tables (1,234,567 and 0.1453
+    rather than 1.234567e+06 and 0.145269); the values themselves keep every digit.
 
     Parameters
     ----------
@@ -967,8 +1051,16 @@ def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None) 
     namespace : dict
         The notebook's ``globals()``: answers are read from it by variable name at each check.
     data : optional
-        The data the answers are computed from (e.g. ``kamlib.load_sample(seed=7)`` for a
-        personal dataset); by default the exercise's own data.
+        The data the answers are computed from, given directly (the warm-up's small table);
+        by default the exercise's own data (the course's sample company).
+    seed : int, optional
+        A personal variant of the sample company, ``kamlib.load_sample(seed=seed)`` — what the
+        exercise notebooks' ``SEED = 7`` parameter does. ``None``: the shared sample company.
+    folder : str or Path, optional
+        A folder of your own exports, read with ``kamlib.read_folder`` (the notebooks' ``DATA``);
+        a relative path is looked up from the notebook's folder, then from the course folder.
+    columns : str or Path, optional
+        A ``columns.toml`` mapping your headers to the canonical ones (with ``folder``).
 
     Returns
     -------
@@ -997,9 +1089,14 @@ def exercise(name: str | Exercise, namespace: dict[str, Any], data: Any = None) 
     """
     if not isinstance(namespace, dict):
         raise KamArgumentError(t("course_exercise.namespace", what=_describe(namespace)))
+    if _in_ipython():  # readable tables in the exercise notebook (display only; answers keep every digit)
+        pd.set_option("display.float_format", _readable_float)
+    source = None
+    if data is None and (seed is not None or folder is not None):
+        data, source = _data_source(seed, folder, columns)
     if isinstance(name, Exercise):
-        return BoundExercise(name, namespace, data)
-    return BoundExercise(load_exercise(name), namespace, data, name=name)
+        return BoundExercise(name, namespace, data, source=source)
+    return BoundExercise(load_exercise(name), namespace, data, name=name, source=source)
 
 
 def load_exercise(name: str) -> Exercise:

@@ -6,10 +6,9 @@ import difflib
 import html
 from dataclasses import dataclass
 
-from .._errors import KamArgumentError
 from ..labels import all_labels, get_language, t
 
-__all__ = ["glossary", "GlossaryEntry", "glossary_markdown"]
+__all__ = ["glossary", "GlossaryEntry", "GlossaryMiss", "glossary_markdown"]
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,10 @@ def glossary(term: str | None = None):
 
     Returns
     -------
-    GlossaryEntry or pandas.DataFrame
-        One entry, or a table of all terms (columns ``term, module, definition``).
-
-    Raises
-    ------
-    KamArgumentError
-        When no entry matches; the message suggests the closest terms.
+    GlossaryEntry, GlossaryMiss or pandas.DataFrame
+        One entry; a table of all terms (columns ``term, module, definition``) without ``term``;
+        for a term the glossary lacks, a one-line answer that suggests the closest terms (its
+        truth value is False) — never an error, so a notebook cell shows a line, not a traceback.
 
     Examples
     --------
@@ -66,6 +62,8 @@ def glossary(term: str | None = None):
     'coefficient of variation (CV)'
     >>> len(kamlib.glossary()) > 40
     True
+    >>> print(kamlib.glossary("churn"))  # doctest: +ELLIPSIS
+    No glossary entry for "churn" — try kamlib.glossary("lost client"), ...
     """
     if term is None:
         import pandas as pd
@@ -85,8 +83,56 @@ def glossary(term: str | None = None):
             names[head.strip()] = key
     if wanted in names:
         return _entry(names[wanted])
-    suggestions = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5) or sorted(names)[:3]
-    raise KamArgumentError(t("glossary_ui.not_found", term=term, suggestions=", ".join(suggestions)))
+    return GlossaryMiss(str(term), _suggestions(wanted, names))
+
+
+def _suggestions(wanted: str, names: dict[str, str], n: int = 3) -> list[str]:
+    """Terms worth trying instead of ``wanted``: names that contain it or are spelled alike, then
+    terms whose definition uses the word (``"churn"`` → lost client, at-risk client, …)."""
+    out: list[str] = []
+
+    def add(key: str) -> None:
+        term = t(f"glossary_term.{key}")
+        if term not in out:
+            out.append(term)
+
+    for name, key in names.items():
+        if wanted and wanted in name:
+            add(key)
+    for name in difflib.get_close_matches(wanted, list(names), n=n, cutoff=0.6):
+        add(names[name])
+    labels = all_labels(get_language())
+    words = [w for w in wanted.replace("customer", "client").split() if len(w) >= 3]
+    synonyms = {k.split(".", 1)[1]: v for k, v in labels.items() if k.startswith("glossary_synonym.")}
+    for word, keys in synonyms.items():  # "churned" finds "churn"
+        if wanted == word or any(w.startswith(word) for w in words):
+            for key in keys.split(","):
+                if key.strip():
+                    add(key.strip())
+    for key in _keys():
+        definition = t(f"glossary.{key}").lower()
+        if words and all(w in definition for w in words):
+            add(key)
+    return out[:n]
+
+
+@dataclass(frozen=True)
+class GlossaryMiss:
+    """What ``glossary()`` answers for a term it does not have: one line, with terms to try."""
+
+    term: str
+    suggestions: list[str]
+
+    def __str__(self) -> str:
+        if self.suggestions:
+            tries = ", ".join(f'kamlib.glossary("{s}")' for s in self.suggestions)
+            return t("glossary_ui.not_found", term=self.term, suggestions=tries, n=len(_keys()))
+        return t("glossary_ui.not_found_nothing", term=self.term, n=len(_keys()))
+
+    __repr__ = __str__
+
+    def __bool__(self) -> bool:
+        return False
 
 
 def glossary_markdown() -> str:

@@ -18,12 +18,11 @@ a cell tagged ``solution``
     open question) is replaced by *Write your answer here.*
 
 In the learner version every cell that had a solution loses its outputs and execution count
-and gets the tag ``nbval-ignore-output``; *check cells* (those calling ``qN.check()``) keep
-the solved version's outputs — "✓ q1: correct." — marked as reference outputs, so that
-``pytest --nbval`` on a learner's copy passes exactly the check cells of the questions
-answered right. Relative links in markdown cells lose one ``../`` (``exercises/solved/`` is one folder
-deeper than ``exercises/``: ``../../SOURCES.md#id`` becomes ``../SOURCES.md#id``). Every other cell is
-copied as it is; notebook metadata is reduced to the
+and gets the tag ``nbval-ignore-output``; *check cells* (those calling ``qN.check()``) lose
+their outputs too, so a fresh learner version shows no verdict at all — the learner's own
+check, or ``python3 workbook.py check`` (:mod:`kamlib.course.selfcheck`), computes it from the
+learner's data. Relative links in markdown cells lose one ``../`` (``exercises/solved/`` is one folder
+deeper than ``exercises/``: ``../../SOURCES.md#id`` becomes ``../SOURCES.md#id``). Every other cell is copied as it is; notebook metadata is reduced to the
 kernel and language, plus a note of the source. Cells that use an answer variable must be
 answer cells themselves (in the learner version the variable holds ``...``).
 """
@@ -51,6 +50,7 @@ END = re.compile(r"^(\s*)#+\s*END\s+SOLUTION\s*$", re.IGNORECASE)
 SOLUTION_LINE = re.compile(r"^(\s*)(.*?)\s*#\s*SOLUTION\s*$")
 ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)")
 UP_LINK = re.compile(r"\]\(\.\./(?=\.\./)")  # a relative link from exercises/solved/ that leaves it
+TEXT_ASSIGNMENT = re.compile(r"""^(\s*)([A-Za-z_]\w*)\s*=\s*(?:\"\"\"|\'\'\')""")
 SOLUTION_TAG = "solution"
 IGNORE_TAG = "nbval-ignore-output"
 KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
@@ -73,17 +73,23 @@ def _strip_solutions(src: str, where: dict[str, Any]) -> tuple[str, bool]:
     in_block = False
     indent = ""
     stubs: list[str] = []
+    texts: list[str] = []  # answers written as text in the block (open questions): an empty text stub
     begin_line = 0
     for lineno, line in enumerate(src.splitlines(), 1):
         if match := BEGIN.match(line):
             if in_block:
                 raise KamArgumentError(t("course_assign.nested", line=lineno, **where))
-            in_block, indent, stubs, begin_line, changed = True, match.group(1), [], lineno, True
+            in_block, indent, stubs, texts, begin_line, changed = True, match.group(1), [], [], lineno, True
             continue
         if END.match(line):
             if not in_block:
                 raise KamArgumentError(t("course_assign.unbalanced_end", line=lineno, **where))
             in_block = False
+            if texts and not stubs:  # an open question: the learner writes between empty triple quotes
+                out.append(indent + t("course_assign.text_here"))
+                for name in texts:
+                    out.extend([f'{indent}{name} = """', "", '"""'])
+                continue
             out.append(indent + t("course_assign.code_here"))
             out.extend(stubs)
             if indent and not stubs:
@@ -98,7 +104,10 @@ def _strip_solutions(src: str, where: dict[str, Any]) -> tuple[str, bool]:
             else:
                 out.append(stub or match.group(1) + t("course_assign.code_here"))
             continue
-        if not in_block:
+        if in_block:
+            if (text := TEXT_ASSIGNMENT.match(line)) and text.group(1) == indent and text.group(2) not in texts:
+                texts.append(text.group(2))
+        else:
             out.append(line)
     if in_block:
         raise KamArgumentError(t("course_assign.unbalanced_begin", line=begin_line, **where))
@@ -147,9 +156,9 @@ def _learner_cell(cell: dict[str, Any], where: dict[str, Any]) -> dict[str, Any]
         if IGNORE_TAG not in tags:
             tags.append(IGNORE_TAG)
     elif _notebooks.CHECK_CALL.search(_notebooks._code_lines(src)):
-        for output in cell.get("outputs", []):
-            if MIME in (output.get("data") or {}):
-                output.setdefault("metadata", {}).setdefault("kamlib", {})["reference"] = True
+        # a fresh learner version shows no verdict: the check prints one when the learner runs it
+        cell["outputs"] = []
+        cell["execution_count"] = None
     _set_tags(cell, tags)
     return cell
 

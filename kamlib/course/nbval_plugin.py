@@ -9,10 +9,13 @@ notebook holds, and compares
 it even when the stored cell was never run or is marked to be ignored. Every other cell keeps
 nbval's usual behaviour. At the end it lists, per notebook, the questions done and not yet.
 
-It is switched on by ``exercises/conftest.py`` for notebooks inside the course's
-``exercises/`` folder; for a copy elsewhere::
+It is a maintainers' tool, loaded only on request (learners use ``python3 workbook.py check``,
+:mod:`kamlib.course.selfcheck`, which prints a short table instead of pytest's report)::
 
-    pytest --nbval -p kamlib.course.nbval_plugin my_copy.ipynb
+    pytest --nbval -p kamlib.course.nbval_plugin exercises/03_abc_xyz.ipynb
+
+It is not loaded for the whole test suite: there every notebook is compared with its own stored
+outputs, including the primer's check cells, which store "not attempted".
 """
 
 from __future__ import annotations

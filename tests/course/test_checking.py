@@ -253,7 +253,7 @@ def test_classification_right(answer):
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ({"C1": "A", "C2": "C", "C3": "B"}, "2 of 3 are misclassified: C2, C3."),
+        ({"C1": "A", "C2": "C", "C3": "B"}, "2 of 3 are misclassified — go through the rule again"),
         ({"C1": "A", "C2": "B"}, "no class given for 1 id(s): C3."),
         ({**CLASSES, "C7": "A"}, "1 id(s) are not in the data: C7."),
         ({"C1": "A", "C2": None, "C3": "C"}, "1 id(s) have an empty class (None or NaN): C2."),
@@ -268,6 +268,20 @@ def test_classification_right(answer):
 def test_classification_wrong_names_ids_not_classes(answer, message):
     detail = assert_wrong(class_question(), answer)
     assert message in detail
+
+
+def test_classification_names_ids_only_when_that_gives_nothing_away():
+    """Two classes, or fewer than four ids wrong: a named id has one or two other classes to try,
+    so the message gives the count only; from four wrong ids among three classes on, it names them."""
+    binary = {f"C{i}": "key" if i < 3 else "regular" for i in range(1, 9)}
+    q = ClassificationQuestion("q1", "c", expected=binary, classes=["key", "regular"], solution="c = ...")
+    flipped = {k: ("regular" if v == "key" else "key") for k, v in binary.items()}
+    detail = assert_wrong(q, flipped)
+    assert detail.startswith("8 of 8 are misclassified —") and "C1" not in detail
+    three = {f"C{i}": "A" for i in range(1, 9)}
+    q3 = ClassificationQuestion("q1", "c", expected=three, classes=["A", "B", "C"], solution="c = ...")
+    detail = assert_wrong(q3, {**three, "C1": "B", "C2": "C", "C3": "B"})
+    assert detail.startswith("3 of 8 are misclassified —") and "C1" not in detail
 
 
 def test_classification_message_never_tells_the_right_class():
@@ -343,7 +357,7 @@ def test_matching_right(answer):
     ("answer", "message"),
     [
         ({"Use discounts": "a", "Personal service": "c", "Branded gifts": "b"},
-         "1 of 3 pairs are right; look again at: 'Use discounts', 'Personal service'."),
+         "1 of 3 pairs are right — read the options again"),
         ({"Use discounts": "c", "Personal service": "a"}, "1 item(s) not matched yet: 'Branded gifts'."),
         ({**PAIRS, "Gifts": "b"}, "not in the list of items: 'Gifts'."),
         ({**PAIRS, "Branded gifts": "z"}, "'Branded gifts' → 'z': not among the options (a, b, c)."),
@@ -356,6 +370,18 @@ def test_matching_right(answer):
 )
 def test_matching_wrong_says_how_many_and_which(answer, message):
     assert message in assert_wrong(match_question(), answer)
+
+
+def test_matching_never_names_so_few_wrong_pairs_that_a_swap_finds_the_answer():
+    items = [f"item {i}" for i in range(1, 9)]
+    options = {letter: f"option {letter}" for letter in "abcdefgh"}
+    right = dict(zip(items, "cadbhfeg"))
+    q = MatchingQuestion("q5", "m", items=items, options=options, expected=right, solution="m = {...}")
+    two_swapped = {**right, "item 1": right["item 2"], "item 2": right["item 1"]}
+    detail = assert_wrong(q, two_swapped)  # four pairs of a four-pair matching work the same way
+    assert detail.startswith("6 of 8 pairs are right —") and "item 1" not in detail and "item 2" not in detail
+    rotated = {**right, **{items[i]: right[items[(i + 1) % 4]] for i in range(4)}}
+    assert "look again at: 'item 1', 'item 2', 'item 3', 'item 4'" in assert_wrong(q, rotated)
 
 
 def test_matching_definition_is_validated():
@@ -393,6 +419,12 @@ def test_open_question_shows_the_rubric(capsys):
         "A model answer for q6 (yours may differ and still be good):\nQuarterly reviews, measured by order gaps.\n")
     no_var, _ = bind(open_question(var=None))
     assert no_var.q6.result().status == "open"
+
+
+@pytest.mark.parametrize("answer", [42, ["call them"], pd.DataFrame({"a": [1]}), True])
+def test_open_question_given_a_non_text_answer_asks_for_text(answer):
+    detail = assert_wrong(open_question(), answer)
+    assert detail.startswith("write your answer as text: `essay = ")
 
 
 def test_open_question_needs_a_rubric():
@@ -483,7 +515,7 @@ def test_check_in_a_kernel_displays_a_record(monkeypatch):
 
 def test_exercise_by_name_and_errors(tmp_path, monkeypatch):
     assert load_exercise("00_warmup").id == "00_warmup"
-    with pytest.raises(KamArgumentError, match='no exercise "nope"; available: 00_warmup'):
+    with pytest.raises(KamArgumentError, match='no exercise "nope"; available: 00_using_python_and_pandas, 00_warmup'):
         exercise("nope", {})
     with pytest.raises(KamArgumentError, match=r"namespace must be the notebook's globals\(\)"):
         exercise("00_warmup", [])

@@ -37,9 +37,28 @@ def test_the_terms_the_issue_names_are_there():
         kamlib.glossary(asked)
 
 
-def test_unknown_term_suggests_close_ones():
-    with pytest.raises(kamlib.KamArgumentError, match='no glossary entry for "hhx".*hhi'):
-        kamlib.glossary("hhx")
+def test_unknown_term_answers_in_one_line_with_close_ones():
+    miss = kamlib.glossary("hhx")  # a typo: spelled like the abbreviation
+    assert not miss and "\n" not in repr(miss)
+    assert repr(miss).startswith('No glossary entry for "hhx"') and "Herfindahl-Hirschman index (HHI)" in repr(miss)
+
+
+@pytest.mark.parametrize(("asked", "suggested"), [
+    ("churn", ["lost client", "at-risk client", "win-back"]),  # a word the course calls otherwise
+    ("Churned clients", ["lost client"]),
+    ("lost", ["lost client"]),  # part of a term
+])
+def test_unknown_word_suggests_the_entries_to_read(asked, suggested):
+    miss = kamlib.glossary(asked)
+    assert miss.suggestions[: len(suggested)] == suggested
+    for term in miss.suggestions:  # every suggestion is a call that works
+        assert kamlib.glossary(term).term == term
+
+
+def test_nothing_close_still_one_line():
+    miss = kamlib.glossary("zzz")
+    assert miss.suggestions == [] and repr(miss) == 'No glossary entry for "zzz"; kamlib.glossary() lists all ' \
+        f'{len(kamlib.glossary())} terms.'
 
 
 def test_full_table():

@@ -58,8 +58,10 @@ EXERCISE = Exercise(
             expected=lambda sales: _by_client(sales)["share"].max(),
             rtol=1e-3,
             hints=[
-                "First add up the revenue of each client: groupby('client_id') and sum().",
-                "Divide the largest client total by the total of all clients; keep it a fraction (0.25, not 25).",
+                "Primer sections 4 and 6 (notebooks/00_using_python_and_pandas.ipynb): first add up the revenue of "
+                "each client, then divide the largest total by the total of all clients.",
+                "totals = sales.groupby('client_id')['revenue'].sum(); then totals.max() / totals.sum() — keep it "
+                "a fraction (0.25, not 25).",
             ],
             solution=(
                 'totals = sales.groupby("client_id")["revenue"].sum()\n'
@@ -80,6 +82,8 @@ EXERCISE = Exercise(
             key="client_id",
             expected=_by_client,
             hints=[
+                "Primer section 4 (sum by client, kept as a table) and section 6 (share): one row per client, "
+                "then a share column — each revenue divided by the sum of the revenue column.",
                 "One row per client: sales.groupby('client_id', as_index=False)['revenue'].sum().",
                 "Add the share as a new column: each client's revenue divided by the sum of the revenue column.",
             ],

@@ -82,7 +82,7 @@ EXERCISE = Exercise(
             ],
             solution=(
                 'key = kamlib.key_accounts(data.orders, data.clients, share=0.10, level="company", as_of=as_of)\n'
-                'key_share_total = key.loc[key["volume"], "share"].sum()'
+                'key_share_total = key[key["volume"]]["share"].sum()'
             ),
             wrong=[
                 lambda d: _volume_share(d) * 100,  # a percentage

@@ -130,7 +130,7 @@ EXERCISE = Exercise(
             solution=(
                 'usual = kamlib.classify_clients(data.orders, data.clients, as_of=as_of)["relationship"]\n'
                 'strict = kamlib.classify_clients(data.orders, data.clients, as_of=as_of, lost_months=5)["relationship"]\n'
-                'newly_lost = int((strict.eq("lost") & usual.ne("lost")).sum())'
+                'newly_lost = int(((strict == "lost") & (usual != "lost")).sum())'
             ),
             wrong=[
                 lambda d: _lost_count(d, LOST_MONTHS_STRICT),  # all lost under the stricter rule

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...analytics._abc_xyz import abc_xyz, class_migration
+from ...analytics._abc_xyz import abc_xyz, abc_xyz_matrix, class_migration
 from ...data._sample import SAMPLE_AS_OF
 from ...labels import t
 from .._checking import (
@@ -91,10 +91,10 @@ def _cv_sample_sd(data: Any) -> float:
     return float(row["cv"])
 
 
-def _cell_counts(data: Any, xyz: tuple[float, float] = WIDE_XYZ) -> pd.DataFrame:
-    cells = abc_xyz(data.orders, as_of=AS_OF, xyz=xyz)["cell"]
-    counts = cells.value_counts().reindex(CELLS, fill_value=0)
-    return pd.DataFrame({"cell": CELLS, "clients": counts.to_numpy(dtype=np.int64)})
+def _cell_counts(data: Any, xyz: tuple[float, float] = WIDE_XYZ, *, what: str = "counts") -> pd.DataFrame:
+    """The matrix of module 03 with other XYZ bands: clients per cell, rows A–C, columns X, Y, Z."""
+    matrix = abc_xyz_matrix(abc_xyz(data.orders, as_of=AS_OF, xyz=xyz))
+    return getattr(matrix, what)[["X", "Y", "Z"]]
 
 
 def _migration(data: Any) -> pd.DataFrame:
@@ -141,18 +141,17 @@ EXERCISE = Exercise(
             expected=_cv,
             rtol=1e-3,
             hints=[
-                "Sum C012's revenue per calendar month. Which months belong to its window? From the month of its "
-                "first purchase to December 2025 — and the months in between without purchases count as 0.",
-                "Reindex the monthly sums on pd.period_range(first month, '2025-12', freq='M') with fill_value=0, "
-                "then divide the standard deviation (ddof=0) by the mean. Keep it a fraction (1.2, not 120).",
+                "Module 03's kamlib.abc_xyz(...) already measures every client this way — from its first month to "
+                "December 2025, empty months as 0, ddof=0 — in its column 'cv'. Find C012's row (primer section 4: "
+                "a value by client).",
+                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31"); then '
+                'result.set_index("client_id").loc["C012", "cv"]. Keep it a fraction (1.2, not 120).',
             ],
             solution=(
-                'lines = data.orders[data.orders["client_id"] == "C012"]\n'
-                'monthly = lines.groupby(lines["date"].dt.to_period("M"))["revenue"].sum()\n'
-                'window = pd.period_range(monthly.index.min(), "2025-12", freq="M")\n'
-                "monthly = monthly.reindex(window, fill_value=0.0)\n"
-                "cv_c012 = monthly.std(ddof=0) / monthly.mean()\n"
-                '# the same number: kamlib.abc_xyz(data.orders, as_of="2025-12-31").set_index("client_id").loc["C012", "cv"]'
+                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31")\n'
+                'cv_c012 = result.set_index("client_id").loc["C012", "cv"]\n'
+                "# by hand: C012's revenue per month (primer section 7) from its first month to 2025-12, empty\n"
+                "# months as 0, then the standard deviation (ddof=0) divided by the mean"
             ),
             wrong=[
                 _cv_months_with_purchases,  # the empty months left out: looks far too regular
@@ -167,27 +166,23 @@ EXERCISE = Exercise(
         TableQuestion(
             "q3",
             "cell_counts",
-            key="cell",
             expected=_cell_counts,
             hints=[
-                "Run the analysis again with the wider bands: xyz=(0.15, 0.50). Count the clients in each of the "
-                "nine cells AX … CZ; a cell without clients still gets a row with 0.",
-                "result['cell'].value_counts().reindex([...the nine cells...], fill_value=0) gives the counts; "
-                "build a DataFrame with the columns 'cell' and 'clients' from it. Clients with insufficient "
-                "history are in none of the nine cells.",
+                "Module 03 builds the matrix in two calls: kamlib.abc_xyz(...) and then kamlib.abc_xyz_matrix(...). "
+                "Do the same with the wider bands, xyz=(0.15, 0.50); the matrix's .counts is the table asked for.",
+                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50)); then '
+                "kamlib.abc_xyz_matrix(wide).counts (the column 'insufficient history' may stay).",
             ],
             solution=(
                 'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50))\n'
-                'cells = [a + x for a in "ABC" for x in "XYZ"]\n'
-                'counts = wide["cell"].value_counts().reindex(cells, fill_value=0)\n'
-                'cell_counts = pd.DataFrame({"cell": cells, "clients": counts.to_numpy()})'
+                "cell_counts = kamlib.abc_xyz_matrix(wide).counts"
             ),
             wrong=[
                 lambda d: _cell_counts(d, xyz=(0.10, 0.25)),  # the default bands
-                lambda d: _cell_counts(d).iloc[:-1],  # a cell missing
-                lambda d: _cell_counts(d).rename(columns={"clients": "n"}),
-                lambda d: _cell_counts(d).assign(clients=lambda f: f["clients"] / f["clients"].sum()),
-                lambda d: _cell_counts(d).set_index("cell")["clients"].to_dict(),
+                lambda d: _cell_counts(d).iloc[:-1],  # class C missing
+                lambda d: _cell_counts(d, what="shares"),  # shares of revenue, not counts
+                lambda d: _cell_counts(d).drop(columns="Z"),
+                lambda d: _cell_counts(d).to_dict(),
                 [("AX", 1)],
             ],
         ),

@@ -236,7 +236,7 @@ EXERCISE = Exercise(
             solution=(
                 'cells = kamlib.abc_xyz(data.orders, as_of=as_of)[["client_id", "abc"]]\n'
                 'clients = data.clients.merge(cells, on="client_id", how="left")\n'
-                'deep_outside_a = int((clients["discount_pct"].gt(10) & clients["abc"].ne("A")).sum())'
+                'deep_outside_a = int(((clients["discount_pct"] > 10) & (clients["abc"] != "A")).sum())'
             ),
             wrong=[
                 lambda d: _deep_outside_a(d, include_a=True),  # class A counted too

@@ -72,7 +72,8 @@ EXERCISE = Exercise(
             ],
             solution=(
                 'status = kamlib.churn_status(data.orders, as_of=as_of)\n'
-                'ids = [f"C{i:03d}" for i in range(6, 18)]\n'
+                'ids = ["C006", "C007", "C008", "C009", "C010", "C011",\n'
+                '       "C012", "C013", "C014", "C015", "C016", "C017"]\n'
                 'statuses = status[status["client_id"].isin(ids)].set_index("client_id")["status"]'
             ),
             wrong=[
@@ -165,18 +166,18 @@ EXERCISE = Exercise(
             items=[t(f"winback_reasons.{code}") for code in
                    ("better_offer", "unhappy_with_service", "no_longer_needs", "personal_hostility")],
             options={
-                "a": 'Ask "what if we matched or beat those terms?", then a counter-offer built on a competitor '
-                     "SWOT and the deal's whole economics.",
-                "b": 'Ask "what if we could fix this?"; fix it and have the client confirm the fix.',
-                "c": "Leave well, and ask the client to recommend us to someone who needs what we sell.",
-                "d": 'No argument or promise will help: leave well — "you can always come back" — leave a gift, '
+                "a": 'Ask "what if we could fix this?"; fix it and have the client confirm the fix.',
+                "b": 'No argument or promise will help: leave well — "you can always come back" — leave a gift, '
                      "ask for nothing.",
+                "c": 'Ask "what if we matched or beat those terms?", then a counter-offer built on a competitor '
+                     "SWOT and the deal's whole economics.",
+                "d": "Leave well, and ask the client to recommend us to someone who needs what we sell.",
             },
             expected={
-                t("winback_reasons.better_offer"): "a",
-                t("winback_reasons.unhappy_with_service"): "b",
-                t("winback_reasons.no_longer_needs"): "c",
-                t("winback_reasons.personal_hostility"): "d",
+                t("winback_reasons.better_offer"): "c",
+                t("winback_reasons.unhappy_with_service"): "a",
+                t("winback_reasons.no_longer_needs"): "d",
+                t("winback_reasons.personal_hostility"): "b",
             },
             hints=[
                 "Two of the reasons can be won back and two cannot. Start with the two that can: one is about "
@@ -186,20 +187,20 @@ EXERCISE = Exercise(
             ],
             solution=(
                 "next_steps = {\n"
-                f'    "{t("winback_reasons.better_offer")}": "a",\n'
-                f'    "{t("winback_reasons.unhappy_with_service")}": "b",\n'
-                f'    "{t("winback_reasons.no_longer_needs")}": "c",\n'
-                f'    "{t("winback_reasons.personal_hostility")}": "d",\n'
+                f'    "{t("winback_reasons.better_offer")}": "c",\n'
+                f'    "{t("winback_reasons.unhappy_with_service")}": "a",\n'
+                f'    "{t("winback_reasons.no_longer_needs")}": "d",\n'
+                f'    "{t("winback_reasons.personal_hostility")}": "b",\n'
                 "}"
             ),
             wrong=[
-                {t("winback_reasons.better_offer"): "b", t("winback_reasons.unhappy_with_service"): "a",
-                 t("winback_reasons.no_longer_needs"): "c", t("winback_reasons.personal_hostility"): "d"},
-                {t("winback_reasons.better_offer"): "a", t("winback_reasons.unhappy_with_service"): "b",
-                 t("winback_reasons.no_longer_needs"): "d", t("winback_reasons.personal_hostility"): "c"},
-                {t("winback_reasons.better_offer"): "a", t("winback_reasons.unhappy_with_service"): "b",
-                 t("winback_reasons.no_longer_needs"): "c"},
-                ["a", "b", "c", "d"],
+                {t("winback_reasons.better_offer"): "a", t("winback_reasons.unhappy_with_service"): "c",
+                 t("winback_reasons.no_longer_needs"): "d", t("winback_reasons.personal_hostility"): "b"},
+                {t("winback_reasons.better_offer"): "c", t("winback_reasons.unhappy_with_service"): "a",
+                 t("winback_reasons.no_longer_needs"): "b", t("winback_reasons.personal_hostility"): "d"},
+                {t("winback_reasons.better_offer"): "c", t("winback_reasons.unhappy_with_service"): "a",
+                 t("winback_reasons.no_longer_needs"): "d"},
+                ["c", "a", "d", "b"],
                 None,
             ],
         ),

@@ -66,8 +66,8 @@ EXERCISE = Exercise(
             key="client_id",
             expected=lambda d: _coverage(d)[COVERAGE_COLUMNS],
             hints=[
-                "The key accounts are listed in the managers table: data.managers['key_accounts'] holds their ids "
-                "separated by '|' — .dropna().str.split('|').explode() gives one id per row.",
+                "Module 09's kamlib.relationship_coverage gives depth, width and gaps for every client; keep the "
+                "rows of the key accounts — the notebook gives their ids in key_ids (primer section 2: .isin).",
                 "kamlib.relationship_coverage(data.contacts, data.clients) has one row per client with depth, "
                 "width and n_gaps; keep the rows whose client_id is a key account.",
             ],
