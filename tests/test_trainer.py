@@ -15,7 +15,9 @@ import pytest
 
 from conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ALL_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+PRIMER = ROOT / "notebooks" / "00_using_python_and_pandas.ipynb"  # a prerequisite for self-study, not a module
+NOTEBOOKS = [p for p in ALL_NOTEBOOKS if p != PRIMER]
 TRAINER = ROOT / "TRAINER.md"
 DAY = ("09:00", "17:00")
 
@@ -68,7 +70,7 @@ def test_every_notebook_states_its_minutes_in_its_metadata():
         assert all(isinstance(v, int) and 0 < v <= 120 and v % 5 == 0 for v in t.values()), (stem, t)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
 def test_the_header_line_agrees_with_the_metadata(path):
     first = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
     line = re.search(r"\*\*Estimated time:\*\*([^\n]*)", first)
@@ -156,3 +158,10 @@ def test_the_two_day_agenda_adds_up_and_covers_every_module():
     prose = section.split("|")[0]
     for stem in sorted(set(TIMES) - set(taught)):
         assert re.search(rf"\b{stem} [A-Z]", prose), f"module {stem} is neither in the agenda nor named as left out"
+
+
+def test_trainer_offers_the_primer_with_its_minutes():
+    t = _minutes(PRIMER)
+    section = _section("Before the day")
+    assert "00_using_python_and_pandas" in section
+    assert f"{t['teach'] + t['exercises']} minutes" in section, "the primer's time in 'Before the day'"
