@@ -681,7 +681,7 @@ def lose_client_scenario(
                            column=value)
     r1, c1 = r0 - rk, c0 - ck
     client_share = rk / r0 if r0 > 0 else 1.0
-    play = bool(knock_on) if knock_on is not None else client_share > warning_share
+    play = bool(knock_on) if knock_on is not None else bool(client_share > warning_share)
 
     if not play:
         lost = False
