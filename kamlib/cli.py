@@ -499,7 +499,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--value", choices=("revenue", "margin"), default="revenue", help=t("cli.help_value"))
     analysis_options(p)
     p.add_argument("--excel-ru", action="store_true", help=t("report_cli.help_excel_ru_csv"))
-    p.add_argument("--min-periods", type=_positive_int, default=6, metavar="N", help=t("cli.help_min_periods"))
+    p.add_argument("--min-periods", type=_positive_int, default=None, metavar="N", help=t("cli.help_min_periods"))
     output_options(p, "cli.help_output_abc_xyz")
     p.set_defaults(run=_cmd_abc_xyz)
 

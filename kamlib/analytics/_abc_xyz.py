@@ -67,6 +67,7 @@ def _check_value(value: object) -> str:
 
 _PERIOD_NAMES = {"month": "M", "quarter": "Q", "week": "W"}
 _DEFAULT_XYZ = {"cv": (0.10, 0.25), "frequency": (1 / 3, 0.75)}
+_HALF_YEAR = {"M": 6, "Q": 2, "W": 26}
 DOMINANT_SHARE = 0.90
 """One XYZ class holding at least this share of the classed clients makes the result carry a note."""
 
@@ -133,7 +134,7 @@ def abc_xyz(
     as_of: object,
     months: int | None = 12,
     method: Literal["frequency", "cv"] = "frequency",
-    min_periods: int = 6,
+    min_periods: int | None = None,
     ddof: int = 0,
     start: object | None = None,
     cumulative: Literal["including", "before"] = "including",
@@ -182,9 +183,10 @@ def abc_xyz(
         per-period sums — the common textbook XYZ, which measures how *even* the
         amounts are; on shop-like data with few purchases a client almost always
         comes out Z, so it separates only steady buyers.
-    min_periods : int
+    min_periods : int, optional
         A client whose XYZ window has fewer periods gets the XYZ class
-        "insufficient history", never X. Default 6 (half a year of months).
+        "insufficient history", never X. Default: half a year — 6 months,
+        2 quarters or 26 weeks.
     ddof : {0, 1}
         For the CV: 0 = population standard deviation (default: the window is all
         the periods there are, not a sample), 1 = sample standard deviation.
@@ -294,6 +296,8 @@ def abc_xyz(
     x_cut, y_cut = (default_xyz if xyz is None else
                     check_cutoffs(xyz, "xyz", "(0.10, 0.25)" if method == "cv" else "(0.33, 0.75)"))
     period = _check_period_name(period)
+    if min_periods is None:
+        min_periods = _HALF_YEAR[period]
     min_periods = int(check_number(min_periods, "min_periods", minimum=1, integer=True))
     check_choice(ddof, "ddof", (0, 1))
     check_choice(cumulative, "cumulative", ("including", "before"))
@@ -421,7 +425,7 @@ def _dominance_note(result: pd.DataFrame, lines: Any, v: np.ndarray, settings: d
                 continue
             alt_stats = (stats if alt_period == period
                          else _client_stats(lines, v, alt_period, ddof, _before_of(stats)))
-            min_p = settings["min_periods"] if alt_period == "M" else max(2, -(-settings["min_periods"] // 3))
+            min_p = settings["min_periods"] if alt_period == period else _HALF_YEAR[alt_period]
             alt = _class_shares(_xyz_index(alt_stats, alt_method, _DEFAULT_XYZ[alt_method], min_p))
             if alt is not None and alt.max() < DOMINANT_SHARE and (best is None or alt.max() < best[0].max()):
                 best = (alt, alt_method, alt_period)
