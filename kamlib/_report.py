@@ -60,6 +60,7 @@ class _Page:
     notes: list[str] = field(default_factory=list)
     toc: list[tuple[str, str]] = field(default_factory=list)
     window: str = ""
+    window_revenue: float = 0.0
 
     def add(self, anchor: str, heading: str, body: str) -> None:
         self.toc.append((anchor, heading))
@@ -314,6 +315,7 @@ def portfolio_report(
     orders_w = orders if start is None else orders[orders["date"] >= start]
     window = abc_result.attrs["window"]
     page.window = window
+    page.window_revenue = float(orders_w["revenue"].sum()) if len(orders_w) else 0.0
 
     from .analytics._churn import winback_list
 
@@ -349,6 +351,8 @@ def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_g
         (t("cli_report.lines"), f"{len(orders):,}", "lines", len(orders)),
         (t("cli_report.clients_buying"), f"{n_clients:,}", "clients", n_clients),
         (t("cli_report.revenue_total"), _money(revenue), "revenue-total", revenue),
+        (t("report_views.revenue_window"), _money(page.window_revenue), "revenue-window", page.window_revenue,
+         t("report_views.def_revenue_window")),
     ]
     if "cost" in orders and orders["cost"].notna().any():
         margin = revenue - float(orders["cost"].sum())
