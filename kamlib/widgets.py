@@ -626,7 +626,7 @@ class AbcXyzExplorer(_Explorer):
 
         settings = result.attrs.get("abc_xyz", {})
         keep = {}
-        for key in ("as_of", "start", "period", "min_periods", "ddof", "cumulative"):
+        for key in ("as_of", "start", "period", "min_periods", "ddof", "cumulative", "method"):
             v = settings.get(key)
             keep[key] = v.date().isoformat() if isinstance(v, pd.Timestamp) else v
         return json.dumps(keep, sort_keys=True)
