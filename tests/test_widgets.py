@@ -121,7 +121,8 @@ def test_moving_the_a_slider_recuts_the_matrix(orders):
     assert root_attrs(html)["data-abc-a"] == "0.7"
     # the other settings, for anyone (the browser test) who wants to recompute what the page shows
     assert json.loads(root_attrs(html)["data-settings"]) == {
-        "as_of": "2025-05-31", "start": None, "period": "M", "min_periods": 5, "ddof": 0, "cumulative": "including"}
+        "as_of": "2025-05-31", "start": "2024-06-01",  # the 12-month window of abc_xyz
+        "period": "M", "min_periods": 5, "ddof": 0, "cumulative": "including", "method": "cv"}
     # class counts follow: A 1, B 2, C 1; X 2, Y 1, Z 1
     spans = {k: int(a["data-count"]) for k, a in by_attr(html, "data-class").items()}
     assert spans == {"A": 1, "B": 2, "C": 1, "X": 2, "Y": 1, "Z": 1, "insufficient": 0, "not-ranked": 0}
@@ -135,9 +136,9 @@ def test_moving_the_x_slider_and_the_value_toggle(orders):
     assert nonzero(cell_counts(ex.output.value)) == {"AX": 2, "BZ": 1, "CX": 1}
     ex.controls["x"].value = 10
     ex.controls["value"].value = "margin"
-    # margin: a 10, b 60, c 30, d 10 (total 110); rank b 0.545 A, c 0.818 B, a (tie with d, a first) 0.909 B, d C
-    # regularity of margin: a 2 a month X, b Y, c Z, d X
-    assert nonzero(cell_counts(ex.output.value)) == {"AY": 1, "BZ": 1, "BX": 1, "CX": 1}
+    # margin: a 10, b 60, c 30, d 10 (total 110); rank b 0.545 A, c 0.818 B, a (tie with d, a first) 0.909 B,
+    # d the same value as a, so the same class: B. Regularity of margin: a 2 a month X, b Y, c Z, d X
+    assert nonzero(cell_counts(ex.output.value)) == {"AY": 1, "BZ": 1, "BX": 2}
     assert root_attrs(ex.output.value)["data-value"] == "margin"
 
 
@@ -150,17 +151,20 @@ def test_explorer_agrees_with_kamlib_on_the_sample(sample):
     data = sample
     as_of = kamlib.SAMPLE_AS_OF
     ex = AbcXyzExplorer(data.orders, as_of=as_of)
-    assert cell_counts(ex.html()) == expected_counts(kamlib.abc_xyz_matrix(kamlib.abc_xyz(data.orders, as_of=as_of)))
+    # the explorer's sliders are CV cut-offs: it runs XYZ by CV
+    assert cell_counts(ex.html()) == expected_counts(kamlib.abc_xyz_matrix(kamlib.abc_xyz(data.orders, as_of=as_of,
+                                                                                          method="cv")))
     before = cell_counts(ex.output.value)
     ex.controls["a"].value = 60
     ex.controls["y"].value = 40
-    want = kamlib.abc_xyz_matrix(kamlib.abc_xyz(data.orders, as_of=as_of, abc=(0.60, 0.95), xyz=(0.10, 0.40)))
+    want = kamlib.abc_xyz_matrix(kamlib.abc_xyz(data.orders, as_of=as_of, abc=(0.60, 0.95), xyz=(0.10, 0.40),
+                                                method="cv"))
     after = cell_counts(ex.output.value)
     assert after == expected_counts(want)
     assert after != before
     assert ex.matrix.counts.equals(want.counts)
     pd.testing.assert_frame_equal(ex.result, kamlib.abc_xyz(data.orders, as_of=as_of, abc=(0.60, 0.95),
-                                                            xyz=(0.10, 0.40)))
+                                                            xyz=(0.10, 0.40), method="cv"))
 
 
 def test_set_moves_the_sliders_and_bad_cutoffs_keep_the_old_ones(orders):

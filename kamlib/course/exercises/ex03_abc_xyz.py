@@ -69,7 +69,7 @@ def _monthly(data: Any, client: str) -> pd.Series:
 
 
 def _cv(data: Any, client: str = QUARTERLY_CLIENT) -> float:
-    row = abc_xyz(data.orders, as_of=AS_OF).set_index("client_id").loc[client]
+    row = abc_xyz(data.orders, as_of=AS_OF, months=None).set_index("client_id").loc[client]  # since its first order
     return float(row["cv"])
 
 
@@ -87,13 +87,13 @@ def _cv_from_first_month_of_data(data: Any) -> float:
 
 
 def _cv_sample_sd(data: Any) -> float:
-    row = abc_xyz(data.orders, as_of=AS_OF, ddof=1).set_index("client_id").loc[QUARTERLY_CLIENT]
+    row = abc_xyz(data.orders, as_of=AS_OF, months=None, ddof=1).set_index("client_id").loc[QUARTERLY_CLIENT]
     return float(row["cv"])
 
 
 def _cell_counts(data: Any, xyz: tuple[float, float] = WIDE_XYZ, *, what: str = "counts") -> pd.DataFrame:
     """The matrix of module 03 with other XYZ bands: clients per cell, rows A–C, columns X, Y, Z."""
-    matrix = abc_xyz_matrix(abc_xyz(data.orders, as_of=AS_OF, xyz=xyz))
+    matrix = abc_xyz_matrix(abc_xyz(data.orders, as_of=AS_OF, xyz=xyz, method="cv"))
     return getattr(matrix, what)[["X", "Y", "Z"]]
 
 
@@ -144,11 +144,12 @@ EXERCISE = Exercise(
                 "Module 03's kamlib.abc_xyz(...) already measures every client this way — from its first month to "
                 "December 2025, empty months as 0, ddof=0 — in its column 'cv'. Find C012's row (primer section 4: "
                 "a value by client).",
-                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31"); then '
-                'result.set_index("client_id").loc["C012", "cv"]. Keep it a fraction (1.2, not 120).',
+                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31", months=None) (months=None: all its history, '
+                'not only the last 12 months); then result.set_index("client_id").loc["C012", "cv"]. Keep it a '
+                'fraction (1.2, not 120).',
             ],
             solution=(
-                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31")\n'
+                'result = kamlib.abc_xyz(data.orders, as_of="2025-12-31", months=None)\n'
                 'cv_c012 = result.set_index("client_id").loc["C012", "cv"]\n'
                 "# by hand: C012's revenue per month (primer section 7) from its first month to 2025-12, empty\n"
                 "# months as 0, then the standard deviation (ddof=0) divided by the mean"
@@ -169,12 +170,12 @@ EXERCISE = Exercise(
             expected=_cell_counts,
             hints=[
                 "Module 03 builds the matrix in two calls: kamlib.abc_xyz(...) and then kamlib.abc_xyz_matrix(...). "
-                "Do the same with the wider bands, xyz=(0.15, 0.50); the matrix's .counts is the table asked for.",
-                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50)); then '
+                "Do the same with the CV method and its wider bands, method=\"cv\", xyz=(0.15, 0.50); the matrix's .counts is the table asked for.",
+                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50), method="cv"); then '
                 "kamlib.abc_xyz_matrix(wide).counts (the column 'insufficient history' may stay).",
             ],
             solution=(
-                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50))\n'
+                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50), method="cv")\n'
                 "cell_counts = kamlib.abc_xyz_matrix(wide).counts"
             ),
             wrong=[

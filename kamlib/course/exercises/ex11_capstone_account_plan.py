@@ -103,7 +103,7 @@ EXERCISE = Exercise(
                 "cell = abc.loc[OTHER, \"cell\"]"
             ),
             wrong=[
-                lambda d: _cell(d, xyz=(0.05, 0.10)),  # stricter XYZ cut-offs than the course default
+                lambda d: _cell(d, method="cv", xyz=(0.05, 0.10)),  # XYZ by CV with strict cut-offs, not the default
                 lambda d: _cell(d)[0],  # the ABC class only
                 lambda d: _cell(d)[::-1],  # the letters the wrong way round
                 1,
