@@ -296,3 +296,20 @@ def test_fresh_learner_versions_show_no_verdict():
             assert cell["outputs"] == [] and cell["execution_count"] is None, (path.name, qids)
         outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
         assert "✓" not in outputs and MIME not in outputs, path.name
+
+
+def test_every_stored_check_in_the_solved_versions_is_correct():
+    """nbval only compares with what is stored: a solved notebook stored with a ✗ would "pass" forever.
+
+    So the stored verdict of every automatic check in exercises/solved/ must be ✓ (open questions: ?).
+    """
+    import json
+
+    bad = []
+    for path in sorted((ROOT / "exercises" / "solved").glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for out in cell.get("outputs", []):
+                record = out.get("data", {}).get("application/vnd.kamlib.check+json")
+                if record and record.get("status") not in ("correct", "open"):
+                    bad.append(f"{path.name} {record.get('question')}: {record.get('status')}")
+    assert not bad, "solved versions stored with a verdict other than correct: " + "; ".join(bad)
