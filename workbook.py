@@ -338,8 +338,18 @@ def grade(extra: list[str]) -> int:
     return subprocess.call([str(PY), "-c", code, *extra], env=_jupyter_env())
 
 
+def room(extra: list[str]) -> int:
+    """The room server (JupyterHub): ``python3 workbook.py room --learners "anna ben"``; ``--help``."""
+    setup()
+    code = "import sys; from kamlib.course.room import main; sys.exit(main(sys.argv[1:]))"
+    try:
+        return subprocess.call([str(PY), "-c", code, *extra], env=_jupyter_env())
+    except KeyboardInterrupt:  # the room server got the Ctrl+C too and stops its learners' servers
+        return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"course": course, "test": test, "slides": slides, "execute": execute, "grade": grade,
+    commands = {"course": course, "test": test, "slides": slides, "execute": execute, "grade": grade, "room": room,
                 "setup": lambda extra: setup() or 0}
     if not argv or argv[0] not in commands:
         print(__doc__)

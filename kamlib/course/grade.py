@@ -13,7 +13,9 @@ are listed under it), 2 a usage error (no such folder, a bad option), 3 an outpu
 Two folder layouts are understood (they may be mixed):
 
 ``FOLDER/<learner>/<any name>.ipynb``
-    One sub-folder per learner (what an LMS download unpacks to, or the room server's homes).
+    One sub-folder per learner (what an LMS download unpacks to). When it holds a copy of the
+    course (an ``exercises/`` folder, as the room server makes), only ``exercises/`` is read.
+    An exercise notebook left exactly as shipped counts as not handed in.
 ``FOLDER/<learner>_<NN>[_topic].ipynb``
     Flat files: the learner is the part of the name before the first ``_NN``.
 
@@ -147,7 +149,14 @@ def find_notebooks(folder: str | Path) -> tuple[list[tuple[str, Path]], list[str
             link_flag(entry.name if not match or entry.suffix != ".ipynb" else match.group("learner"), entry)
             continue
         if entry.is_dir():
-            for here, dirs, files in os.walk(entry, followlinks=False):
+            # a learner's copy of the course (the room server's layout): only its exercises count
+            top = entry / "exercises" if (entry / "exercises").is_dir() and not (entry / "exercises").is_symlink() \
+                else entry
+            if top != entry:
+                for other in sorted(entry.iterdir()):
+                    if other.is_symlink() and not _hidden(other.name):
+                        link_flag(entry.name, other)
+            for here, dirs, files in os.walk(top, followlinks=False):
                 base = Path(here)
                 dirs[:] = sorted(d for d in dirs if not _hidden(d))
                 for d in list(dirs):
@@ -210,18 +219,18 @@ def _code(nb: dict[str, Any]) -> list[str]:
     return [_notebooks.source(c).strip() for c in nb["cells"] if c.get("cell_type") == "code"]
 
 
-_SOLVED_CODE: dict[str, list[str] | None] = {}
+_SHIPPED_CODE: dict[tuple[str, bool], list[str] | None] = {}
 
 
-def _solved_code(ex_id: str) -> list[str] | None:
-    """The code cells of the shipped solved notebook of ``ex_id`` (None where it is not installed)."""
-    if ex_id not in _SOLVED_CODE:
-        path = COURSE / "exercises" / "solved" / f"{ex_id}.ipynb"
+def _shipped_code(ex_id: str, solved: bool) -> list[str] | None:
+    """The code cells of the shipped learner (or solved) notebook of ``ex_id``; None where it is not installed."""
+    if (ex_id, solved) not in _SHIPPED_CODE:
+        path = COURSE / "exercises" / ("solved" if solved else "") / f"{ex_id}.ipynb"
         try:
-            _SOLVED_CODE[ex_id] = _code(_notebooks.read(path))
+            _SHIPPED_CODE[(ex_id, solved)] = _code(_notebooks.read(path))
         except (OSError, ValueError):
-            _SOLVED_CODE[ex_id] = None
-    return _SOLVED_CODE[ex_id]
+            _SHIPPED_CODE[(ex_id, solved)] = None
+    return _SHIPPED_CODE[(ex_id, solved)]
 
 
 def _course_exercises() -> dict[str, list[str]]:
@@ -266,8 +275,11 @@ def _grade_notebook(nb: dict[str, Any], shown: str, course: dict[str, list[str]]
             g.notes.append(t("grade.not_exercise", path=shown))
         return g
     code = _code(nb)
+    if all(_shipped_code(ex_id, solved=False) == code for ex_id in known):
+        g.counted = False  # the learner version as shipped: not started, nothing to say
+        return g
     for ex_id in known:
-        if _solved_code(ex_id) == code:
+        if _shipped_code(ex_id, solved=True) == code:
             g.flags.append(t("grade.flag_solved_copy", path=shown, exercise=ex_id))
             g.counted = False
     if not g.counted:

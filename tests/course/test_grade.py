@@ -366,3 +366,27 @@ def test_render_without_learners():
     import tempfile
 
     assert render(grade_folder(tempfile.mkdtemp())).startswith("N/M: correct answers")
+
+
+def test_room_layout_grades_only_the_exercises_a_learner_touched(tmp_path):
+    """A learner folder holding a course copy (as the room server makes it): only exercises/ is read,
+    and an exercise notebook left as shipped is not handed in."""
+    from kamlib.course.room import prepare_copy
+
+    room = tmp_path / "class"
+    for name in ("anna", "ben"):
+        assert prepare_copy(room / name)
+    assert not prepare_copy(room / "anna")  # made once, never replaced
+    work = json.loads((room / "anna" / "exercises" / "00_warmup.ipynb").read_text(encoding="utf-8"))
+    for cell in work["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "code" and src.startswith("# your code here\ntop_share"):
+            cell["source"] = "top_share = 150 + 130 + 100"  # a wrong answer (a sum, not a share)
+        if cell["cell_type"] == "code" and src == "ex.q1.check()":
+            cell["outputs"] = [check_output("q1", "wrong")]
+    (room / "anna" / "exercises" / "00_warmup.ipynb").write_text(json.dumps(work), encoding="utf-8")
+    grades = grade_folder(room)
+    assert grades.exercises == ["00_warmup"]
+    assert grades.summary()["00"].tolist() == ["0/6", "–"]
+    assert grades.detail.at["anna", "00_warmup:q1"] == "wrong"
+    assert grades.notes == [] and grades.flags == []
