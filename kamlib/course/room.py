@@ -13,7 +13,8 @@ learner logs in with a name and a generated password (printed at the start and k
 ``room/passwords.txt``, readable only by the trainer's user) and gets JupyterLab on their own copy
 of the course — ``room/class/<name>/`` with ``notebooks/``, ``exercises/`` (the learner versions)
 and ``data/`` — made at their first login and never replaced afterwards. The trainer logs in as
-``trainer`` (also printed) and can open any learner's server from the hub's admin page. The
+``trainer`` (also printed) and can open any learner's server from the hub's admin page (the
+trainer's own copy is ``room/trainer/``, outside the class table). The
 class table reads the copies directly: ``python3 workbook.py grade room/class`` (for a folder
 holding a course copy, only its ``exercises/`` notebooks are graded).
 
@@ -227,9 +228,17 @@ def _authenticator_class():
 
 def _spawner_class():
     from jupyterhub.spawner import SimpleLocalProcessSpawner
+    from traitlets import default
 
     class RoomSpawner(SimpleLocalProcessSpawner):
         """A learner's JupyterLab on their own course copy; as ``nobody`` when the hub runs as root."""
+
+        @default("home_dir")
+        def _default_home_dir(self):
+            # the trainer's own copy stays out of class/, so it is not a row of the class table
+            template = self.home_dir_template.replace("/class/{username}", "/{username}") \
+                if self.user.name == TRAINER else self.home_dir_template
+            return template.format(username=self.user.name)
 
         async def start(self):
             home = Path(self.home_dir)
