@@ -390,3 +390,16 @@ def test_room_layout_grades_only_the_exercises_a_learner_touched(tmp_path):
     assert grades.summary()["00"].tolist() == ["0/6", "–"]
     assert grades.detail.at["anna", "00_warmup:q1"] == "wrong"
     assert grades.notes == [] and grades.flags == []
+
+
+def test_kam_class_report_is_the_same_command(classroom, tmp_path, capsys):
+    from kamlib import cli
+
+    assert main([str(classroom), "--csv", str(tmp_path / "a.csv")]) == 0
+    grade_out = capsys.readouterr().out
+    assert cli.main(["class-report", str(classroom), "--csv", str(tmp_path / "b.csv")]) == 0
+    kam_out = capsys.readouterr().out
+    assert kam_out.replace("b.csv", "a.csv") == grade_out
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert cli.main(["class-report", str(classroom), "--csv", str(tmp_path / "b.csv")]) == 3  # exists: as grade
+    assert main([str(classroom), "--csv", str(tmp_path / "b.csv")]) == 3
