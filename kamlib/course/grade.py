@@ -384,6 +384,21 @@ def _unprivileged() -> tuple[int, int] | None:
     return user.pw_uid, user.pw_gid
 
 
+def _check_runner() -> None:
+    """As root, ``--execute`` runs notebooks as ``nobody``: refuse at once if that user cannot start this Python."""
+    owner = _unprivileged()
+    if owner is None:
+        return
+    try:
+        done = subprocess.run([sys.executable, "-c", "import kamlib, nbclient, ipykernel"], cwd="/",
+                              user=owner[0], group=owner[1], extra_groups=[], capture_output=True, timeout=120)
+        ok = done.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    if not ok:
+        raise KamArgumentError(t("grade.nobody_cannot", python=sys.executable))
+
+
 def _prepare_copy(nb: dict[str, Any], path: Path, work: Path, owner: tuple[int, int] | None) -> Path:
     """``work/course/exercises/<name>`` (outputs cleared) beside a copy of the course's ``data/``."""
     course = work / "course"
@@ -542,6 +557,8 @@ def grade_folder(folder: str | Path, execute: bool = False, *, timeout: int = DE
     if not folder.is_dir():
         raise KamArgumentError(t("grade.no_folder", folder=clean_name(folder.as_posix())))
     course = _course_exercises()
+    if execute:
+        _check_runner()
     found, notes, link_flags = find_notebooks(folder)
     status: dict[str, dict[tuple[str, str], str]] = {}
     handed: dict[str, set[str]] = {}

@@ -406,7 +406,8 @@ def stop(folder: Path, wait: float = 60) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 workbook.py room", description=t("room.description"))
+    parser = argparse.ArgumentParser(prog="python3 workbook.py room", description=t("room.description"),
+                                     epilog=t("room.epilog"))
     parser.add_argument("--learners", metavar="NAMES", help=t("room.help_learners"))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("room.help_port", port=DEFAULT_PORT))
     parser.add_argument("--ip", default=None, help=t("room.help_ip"))
