@@ -59,6 +59,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -74,7 +75,7 @@ import pandas as pd
 from .._errors import KamArgumentError, KamError
 from ..labels import t
 from . import _notebooks
-from ._checking import CORRECT, MIME, NOT_ATTEMPTED, OPEN, STATUSES, WRONG, _natural_key, load_exercise
+from ._checking import CORRECT, MIME, NOT_ATTEMPTED, OPEN, STATUSES, _natural_key, load_exercise
 
 __all__ = ["class_report", "grade_folder", "find_notebooks", "main", "ClassGrades"]
 
@@ -189,7 +190,10 @@ class _Malformed(Exception):
 
 def _read(path: Path) -> dict[str, Any]:
     """The notebook as JSON, checked to be shaped like one (cells of dicts with string sources)."""
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise _Malformed(t("grade.not_a_file"))
+    size = info.st_size
     if size > MAX_NOTEBOOK_BYTES:
         raise _Malformed(t("grade.too_big", mb=round(size / 1e6)))
     try:

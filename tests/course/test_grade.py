@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
 import nbformat
 import pandas as pd
@@ -211,6 +212,7 @@ def hostile(tmp_path, monkeypatch):
         '{"cells": [{"cell_type": "code", "source": "ex.q1.check()", "outputs": {"a": 1}}]}', encoding="utf-8")
     (bad / "f_bytes.ipynb").write_bytes(b'{"cells": "\xff\xfe"}')
     (bad / "g_deep.ipynb").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    os.mkfifo(bad / "h_fifo.ipynb")  # reading it would wait forever
     # names a spreadsheet or a terminal would act on
     notebook(room / "=HYPERLINK(1)_00.ipynb", [("q1", [check_output("q1", "correct")])])
     notebook(room / "-2+3" / "00_warmup.ipynb", [("q2", [check_output("q2", "correct")])])
@@ -253,7 +255,7 @@ def test_a_hostile_class_folder_is_graded_without_trusting_it(hostile, tmp_path,
     for name, why in [("a_json", "not a readable notebook (broken JSON near line 1)"), ("b_list", "not shaped like a notebook"),
                       ("c_cells", "not shaped like a notebook"), ("d_source", "not shaped like a notebook"),
                       ("e_outputs", "not shaped like a notebook"), ("f_bytes", "not UTF-8 text"),
-                      ("g_deep", "not shaped like a notebook")]:
+                      ("g_deep", "not shaped like a notebook"), ("h_fifo", "not a regular file")]:
         assert f"broken/{name}.ipynb: skipped — {why}" in notes
     # the summary: flagged exercises carry "!", links give a row with nothing counted
     summary = class_report(room).loc[["honest", "sol", "paster", "linker"], "00"].tolist()
