@@ -474,7 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(t("room.running", urls="  ".join(urls)))
         _say(t("room.exposed_public" if ip == "0.0.0.0" else "room.exposed", ip=ip, port=args.port))
         _say(t("room.passwords", path=folder / "passwords.txt"))
-        _say(t("room.grade", folder=os.path.relpath(folder / "class")))
+        shown_class = folder / "class"
+        if Path.cwd() in shown_class.parents:
+            shown_class = shown_class.relative_to(Path.cwd())
+        _say(t("room.grade", folder=shown_class.as_posix()))
         _say(t("room.how_to_stop"))
         return proc.wait()
     except KeyboardInterrupt:
