@@ -7,6 +7,8 @@
     python3 workbook.py slides     # build every course notebook as reveal.js slides in _build/slides/
     python3 workbook.py execute [NOTEBOOK ...]   # maintainers: store notebooks executed (default: all)
     python3 workbook.py check exercises/03_abc_xyz.ipynb   # which of my answers are right? (files or folders)
+    python3 workbook.py grade FOLDER   # trainers: the class table from the learners' notebooks (--help)
+    python3 workbook.py room           # trainers: serve every learner their own copy of the course (--help)
 
 Setting up creates ``.venv/`` beside this file and installs the exact versions
 in ``requirements/lock.txt`` (the ones the notebooks' stored outputs were made
@@ -95,11 +97,108 @@ def _jupyter_env() -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
 
 
+# Options of `jupyter lab` that take a value: `--port 8891` and `--port=8891` both work (traitlets
+# names with a dot, e.g. `--ServerApp.ip 0.0.0.0`, too).
+_VALUE_OPTIONS = {"port", "ip", "token", "config", "notebook-dir", "root-dir", "preferred-dir", "keyfile",
+                  "certfile", "client-ca", "log-level", "port-retries", "browser", "sock", "sock-mode",
+                  "transport", "gateway-url", "app-dir", "user", "public", "timeout", "stop", "secret"}
+
+
+def _join_values(extra: list[str], takes_value=lambda name: name in _VALUE_OPTIONS or "." in name) -> list[str]:
+    """``["--port", "8891"]`` → ``["--port=8891"]`` for options that take a value (one spelling to read)."""
+    out: list[str] = []
+    i = 0
+    while i < len(extra):
+        arg = extra[i]
+        name = arg[2:]
+        if (arg.startswith("--") and "=" not in arg and takes_value(name) and i + 1 < len(extra)
+                and not extra[i + 1].startswith("--")):
+            out.append(f"{arg}={extra[i + 1]}")
+            i += 2
+        else:
+            out.append(arg)
+            i += 1
+    return out
+
+
+def _option(extra: list[str], name: str) -> str | None:
+    """The value of ``--name=value`` in ``extra`` (the last one wins, as in traitlets)."""
+    values = [a.split("=", 1)[1] for a in extra if a.startswith(f"--{name}=")]
+    return values[-1] if values else None
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _answers(url: str) -> bool:
+    """Whether an HTTP server answers at ``url`` (any status counts: it is up)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+        return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def _serve(args: list[str], probe: str, address: list[str], env: dict[str, str], startup: float = 120) -> int:
+    """Start ``args``; print ``address`` only once ``probe`` answers; then wait (Ctrl+C stops it)."""
+    import time
+
+    proc = subprocess.Popen(args, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + startup
+        while not _answers(probe):
+            if proc.poll() is not None:
+                say(f"the server did not start (exit status {proc.returncode}); see its messages above")
+                return proc.returncode or 1
+            if time.monotonic() > deadline:
+                say(f"the server did not answer within {startup:.0f} s; stopping it")
+                proc.terminate()
+                proc.wait()
+                return 1
+            time.sleep(0.3)
+        for line in address:
+            say(line)
+        return proc.wait()
+    except KeyboardInterrupt:
+        try:
+            proc.wait(timeout=20)  # the server got the Ctrl+C too and shuts down
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            proc.kill()
+            proc.wait()
+        return 0
+
+
 def course(extra: list[str]) -> int:
     """Start JupyterLab on the course's start page and print the address to open."""
     setup()
-    port = next((a.split("=", 1)[1] for a in extra if a.startswith("--port=")), "8888")
-    token = next((a.split("=", 1)[1] for a in extra if ".token=" in a), None)
+    extra = _join_values(extra)
+    host = _option(extra, "ip") or _option(extra, "ServerApp.ip") or "localhost"
+    port_given = _option(extra, "port") or _option(extra, "ServerApp.port")
+    if port_given is not None and not port_given.isdigit():
+        say(f"--port needs a number, not {port_given!r}")
+        return 2
+    candidates = [int(port_given)] if port_given else list(range(8888, 8899))
+    bind_host = "127.0.0.1" if host == "localhost" else ("0.0.0.0" if host in ("", "*") else host)
+    port = next((p for p in candidates if _port_free(bind_host, p)), None)
+    if port is None:
+        which = f"port {port_given} is" if port_given else "ports 8888-8898 are"
+        say(f"{which} already in use on {host}: nothing was started. Choose another with --port N")
+        return 1
+    token = _option(extra, "IdentityProvider.token")
     if token is None:
         token = secrets.token_hex(16)
         extra = [*extra, f"--IdentityProvider.token={token}"]
@@ -109,13 +208,15 @@ def course(extra: list[str]) -> int:
         args.append("--allow-root")  # JupyterLab refuses root without it
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         args.append("--no-browser")  # nothing to open a browser on; the address is printed below
-    args += [a for a in extra if not a.startswith("--port=")]
-    say("starting JupyterLab; open this address in a browser (Ctrl+C twice to stop):")
-    say(f"    http://localhost:{port}/lab/tree/{START_PAGE}?token={token}")
-    try:
-        return subprocess.call(args, cwd=ROOT, env=_jupyter_env())
-    except KeyboardInterrupt:
-        return 0
+    args += [a for a in extra if not (a.startswith("--port=") or a.startswith("--ServerApp.port="))]
+    say("starting JupyterLab ...")
+    shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else host
+    probe_host = "127.0.0.1" if bind_host == "0.0.0.0" else bind_host
+    probe_host = f"[{probe_host}]" if ":" in probe_host else probe_host
+    return _serve(args, f"http://{probe_host}:{port}/api", [
+        "JupyterLab is running; open this address in a browser (Ctrl+C twice to stop):",
+        f"    http://{shown}:{port}/lab/tree/{START_PAGE}?token={token}",
+    ], _jupyter_env())
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -255,9 +356,27 @@ def check(extra: list[str]) -> int:
     return subprocess.call([str(PY), "-m", "kamlib.course.selfcheck", *extra], env=_jupyter_env())
 
 
+def grade(extra: list[str]) -> int:
+    """The class table: ``python3 workbook.py grade FOLDER [--details] [--csv F] [--html F] [--execute]``."""
+    setup()
+    code = "import sys; from kamlib.course.grade import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.call([str(PY), "-c", code, *extra], env=_jupyter_env())
+
+
+def room(extra: list[str]) -> int:
+    """The room server (JupyterHub): ``python3 workbook.py room --learners "anna ben"``; ``--help``."""
+    setup()
+    code = "import sys; from kamlib.course.room import main; sys.exit(main(sys.argv[1:]))"
+    try:
+        return subprocess.call([str(PY), "-c", code, *extra], env=_jupyter_env())
+    except KeyboardInterrupt:  # the room server got the Ctrl+C too and stops its learners' servers
+        return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"course": course, "test": test, "slides": slides, "execute": execute,
-                "setup": lambda extra: setup() or 0, "check": check}
+    commands = {"course": course, "test": test, "slides": slides, "execute": execute, "grade": grade, "room": room,
+                "check": check,
+                "setup": lambda extra: setup() or 0}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

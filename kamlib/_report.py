@@ -573,7 +573,7 @@ def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, w
         names = _names(clients)
 
         def draw(ax) -> None:
-            labels = [_short(names.get(c, c)) for c in top["client_id"]][::-1]
+            labels = [_plain(_short(names.get(c, c))) for c in top["client_id"]][::-1]
             ax.barh(labels, top["share"].to_numpy(dtype=float)[::-1], color="#4c72b0")
             for key, colour in (("warning", "#dd8452"), ("high", "#c44e52"), ("critical", "#8c1c13")):
                 level = thresholds.get(key)
@@ -591,6 +591,11 @@ def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, w
     if len(res.excluded):
         parts.append(_p(t("cli_report.concentration_excluded", n=len(res.excluded)), cls="note"))
     return "\n".join(parts)
+
+
+def _plain(text: object) -> str:
+    """Text for a matplotlib label shown as typed: a ``$`` would start a formula (and crash on a bad one)."""
+    return str(text).replace("$", r"\$")
 
 
 def _short(text: object, width: int = 28) -> str:
@@ -697,11 +702,14 @@ def _nps_section(responses: pd.DataFrame, as_of: pd.Timestamp, page_notes: list[
         def draw(ax) -> None:
             x = list(range(len(by)))
             y = by["nps"].to_numpy(dtype=float)
-            low = y - by["ci_low"].to_numpy(dtype=float)
-            high = by["ci_high"].to_numpy(dtype=float) - y
-            ax.errorbar(x, y, yerr=[low, high], fmt="o-", color="#4c72b0", capsize=4)
+            # the interval is drawn as it is: around a small wave's adjusted estimate it need not
+            # contain the plain NPS (one detractor: NPS -100, interval about -98 … +48)
+            low, high = by["ci_low"].to_numpy(dtype=float), by["ci_high"].to_numpy(dtype=float)
+            ax.vlines(x, low, high, color="#4c72b0", lw=1.2)
+            ax.hlines([*low, *high], [v - 0.08 for v in x] * 2, [v + 0.08 for v in x] * 2, color="#4c72b0", lw=1.2)
+            ax.plot(x, y, "o-", color="#4c72b0")
             ax.axhline(0, color="grey", lw=0.8)
-            ax.set_xticks(x, [str(w) for w in by["wave"]])
+            ax.set_xticks(x, [_plain(w) for w in by["wave"]])
             ax.set_ylim(-100, 100)
             ax.set_ylabel(t("cli_report.fig_nps_ylabel"))
             ax.set_title(t("cli_report.fig_nps_title", conf=_pct(overall.confidence, 0)))

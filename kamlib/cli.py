@@ -7,7 +7,7 @@
                [--period month|quarter] [--export-dir DIR [--excel-ru]] -o report.html
     kam abc-xyz ORDERS [--months N|all] [...] -o result.xlsx          (or result.csv)
     kam sample DIR [--seed N]
-    kam class-report FOLDER [-o class.csv] [--execute]
+    kam class-report FOLDER [--csv class.csv] [--html class.html] [--execute]   (= python3 workbook.py grade)
 
 Run ``kam --help`` or ``kam <command> --help`` for the options and examples.
 ``python -m kamlib.cli`` works the same where the ``kam`` script is not on the PATH.
@@ -410,20 +410,27 @@ def _cmd_sample(args: argparse.Namespace, console: _Console) -> int:
 
 
 def _cmd_class_report(args: argparse.Namespace, console: _Console) -> int:
-    from .course.grade import class_report, render
+    # the same options, output and exit codes as `python3 workbook.py grade` (kamlib.course.grade)
+    from .course import grade
 
-    output = Path(args.output) if args.output else None
-    if output is not None:
-        _check_output(output, args.force)
+    for name in (args.csv, args.html):
+        if name:
+            _check_output(Path(name), args.force)
+    if args.timeout < 1:
+        raise _UsageError(t("grade.bad_timeout"))
     with console.step(t("cli.grading")):
-        table = class_report(args.folder, execute=args.execute, timeout=args.timeout)
-    if not len(table):
-        console.note(t("course_grade.no_notebooks", folder=Path(args.folder).as_posix()))
-    print(render(table))
-    if output is not None:
-        # the BOM lets Excel read ✓ ✗ – right
-        _write_atomic(output, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"), args.force)
-        console.result(t("cli.wrote", path=output))
+        grades = grade.grade_folder(args.folder, execute=args.execute, timeout=args.timeout)
+    if not len(grades.detail):
+        console.note(t("grade.no_notebooks", folder=grade.clean_name(Path(args.folder).as_posix())))
+    print(grade.render(grades, detail=args.details))
+    if args.csv:
+        _write_atomic(Path(args.csv), lambda tmp: grade.to_csv(grades, tmp), args.force)
+        console.result(t("cli.wrote", path=args.csv))
+    if args.html:
+        title = t("grade.html_title", folder=grade.clean_name(Path(args.folder).resolve().name))
+        page = grade.to_html(grades, title)
+        _write_atomic(Path(args.html), lambda tmp: tmp.write_text(page, encoding="utf-8"), args.force)
+        console.result(t("cli.wrote", path=args.html))
     return EXIT_OK
 
 
@@ -512,11 +519,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_sample)
 
     p = command("class-report", "cli.help_class_report", "cli.examples_class_report")
-    p.add_argument("folder", metavar="FOLDER", help=t("course_grade.help_folder"))
-    p.add_argument("--execute", action="store_true", help=t("course_grade.help_execute"))
-    p.add_argument("--timeout", type=_positive_int, default=120, metavar="SECONDS",
-                   help=t("course_grade.help_timeout", default=120))
-    output_options(p, "cli.help_output_class_report", required=False)
+    from .course.grade import add_arguments
+
+    add_arguments(p)
     p.set_defaults(run=_cmd_class_report)
     return parser
 

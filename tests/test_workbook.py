@@ -23,13 +23,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_course_command_serves_the_start_page():
-    port, token = _free_port(), "kam-test-token"
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "workbook.py"), "course", f"--port={port}", "--no-browser",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
+def _start(*options: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "workbook.py"), "course", *options, "--no-browser"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.mark.parametrize("spelling", ["--port N", "--port=N"])
+def test_course_command_serves_the_start_page(spelling):
+    port, token = _free_port(), "kam-test-token"
+    port_options = ["--port", str(port)] if spelling == "--port N" else [f"--port={port}"]
+    proc = _start(*port_options, "--ip", "127.0.0.1", f"--IdentityProvider.token={token}")
     printed = []
     try:
         deadline = time.monotonic() + 60
@@ -38,27 +55,61 @@ def test_course_command_serves_the_start_page():
             if not line and proc.poll() is not None:
                 pytest.fail("the course command exited early:\n" + "".join(printed))
             printed.append(line)
-            if "Jupyter Server" in line and "is running at" in line:
+            if line.startswith("[workbook]") and "?token=" in line:
                 break
         else:
             pytest.fail("no address printed within 60 s:\n" + "".join(printed))
         text = "".join(printed)
+        assert "is running" in text  # the address comes once the server answers, never before
         assert f"http://localhost:{port}/lab/tree/notebooks/00_start_here.ipynb?token={token}" in text, text
         base = f"http://127.0.0.1:{port}"
-        for _ in range(40):  # the address is printed just before the server accepts connections
-            try:
-                page = urllib.request.urlopen(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}", timeout=20)
-                break
-            except urllib.error.URLError:
-                time.sleep(0.25)
+        page = urllib.request.urlopen(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}", timeout=20)
         assert page.status == 200
         api = urllib.request.urlopen(f"{base}/api/contents/notebooks/00_start_here.ipynb?token={token}", timeout=20)
         model = json.load(api)
         assert model["type"] == "notebook" and model["content"]["cells"]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        _stop(proc)
+
+
+def test_course_command_prints_no_address_when_the_port_is_taken():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = _start("--port", str(port), "--ip", "127.0.0.1")
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            _stop(proc)
+    assert proc.returncode == 1
+    assert f"port {port} is already in use on 127.0.0.1: nothing was started" in out
+    assert "token=" not in out and "http://" not in out
+
+
+def test_options_taking_values_are_joined():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import workbook
+    finally:
+        sys.path.remove(str(ROOT))
+    assert workbook._join_values(["--port", "8891", "--no-browser", "--ServerApp.ip", "0.0.0.0", "x.ipynb"]) == [
+        "--port=8891", "--no-browser", "--ServerApp.ip=0.0.0.0", "x.ipynb"]
+    assert workbook._join_values(["--port=1", "--port", "--no-browser"]) == ["--port=1", "--port", "--no-browser"]
+
+
+def test_grade_command_is_the_library_command(tmp_path):
+    """`python3 workbook.py grade` wraps kamlib.course.grade: same table, same exit codes."""
+    (tmp_path / "class" / "anna").mkdir(parents=True)
+    (tmp_path / "class" / "anna" / "00_warmup.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": 'ex = exercise("00_warmup", globals())', "outputs": []}]}))
+    proc = subprocess.run([sys.executable, str(ROOT / "workbook.py"), "grade", str(tmp_path / "class")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[2].split() == ["anna", "0/6", "0", "0"]
+    missing = subprocess.run([sys.executable, str(ROOT / "workbook.py"), "grade", str(tmp_path / "nope")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "nope is not a folder" in missing.stderr
+    helped = subprocess.run([sys.executable, str(ROOT / "workbook.py"), "grade", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: python3 workbook.py grade")

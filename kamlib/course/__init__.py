@@ -7,7 +7,7 @@ In an exercise notebook::
     ex.q1.check(); ex.q1.hint(); ex.q1.hint(2); ex.q1.solution()
 
 Trainers: ``python -m kamlib.course.assign`` writes the learner versions from
-``exercises/solved/``; ``python -m kamlib.course.grade FOLDER`` prints the class table.
+``exercises/solved/``; ``python3 workbook.py grade FOLDER`` prints the class table.
 Names are loaded on first use, so importing this package stays cheap.
 """
 

@@ -504,6 +504,11 @@ def load_sample(seed: int = SAMPLE_SEED) -> Dataset:
 def write_sample(folder: str | Path, seed: int = SAMPLE_SEED, *, overwrite: bool = False) -> list[Path]:
     """Write the sample company to ``folder`` as CSV files (UTF-8, comma, ISO dates).
 
+    All-or-nothing: every table is first written to a temporary file in ``folder``, and only
+    when all are complete are they moved into place — a full disk or an error leaves no file
+    half-written and no earlier file replaced. A file name that is a symbolic link is never
+    written through (with ``overwrite`` the link itself is replaced by the new file).
+
     Parameters
     ----------
     folder : str or Path
@@ -511,7 +516,8 @@ def write_sample(folder: str | Path, seed: int = SAMPLE_SEED, *, overwrite: bool
     seed : int, default SAMPLE_SEED
         See :func:`load_sample`.
     overwrite : bool, default False
-        Existing files are never replaced unless this is True.
+        Existing files are never replaced unless this is True — not even one that appears
+        while the tables are being written (then nothing is written).
 
     Returns
     -------
@@ -521,21 +527,67 @@ def write_sample(folder: str | Path, seed: int = SAMPLE_SEED, *, overwrite: bool
     Raises
     ------
     KamArgumentError
-        When a file exists and ``overwrite`` is False (nothing is written then).
+        When a file exists and ``overwrite`` is False (nothing is written then), or a file
+        cannot be written (the reason, and nothing left behind).
     """
+    import os
+    import tempfile
+
+    from ..labels import t
+
     folder = Path(folder)
     paths = [folder / f"{name}.csv" for name in TABLE_NAMES]
-    existing = [p for p in paths if p.exists()]
+    existing = [p for p in paths if os.path.lexists(p)]
     if existing and not overwrite:
-        from ..labels import t
-
         raise KamArgumentError(t("sample.would_overwrite", files=", ".join(str(p) for p in existing)))
     tables = generate_sample(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for path, name in zip(paths, TABLE_NAMES):
-        frame = tables[name].copy()
-        for col in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[col]):
-                frame[col] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
-        frame.to_csv(path, index=False, lineterminator="\n")
+    temps: list[Path] = []
+    placed: list[Path] = []
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            umask = os.umask(0)
+            os.umask(umask)
+            for path, name in zip(paths, TABLE_NAMES):
+                frame = tables[name].copy()
+                for col in frame.columns:
+                    if pd.api.types.is_datetime64_any_dtype(frame[col]):
+                        frame[col] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+                temps.append(Path(tmp))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    frame.to_csv(fh, index=False, lineterminator="\n")
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the files get the usual permissions
+        except OSError as exc:
+            raise KamArgumentError(t("sample_write.failed", folder=str(folder),
+                                     error=exc.strerror or type(exc).__name__)) from None
+        for tmp, path in zip(temps, paths):
+            if overwrite:
+                os.replace(tmp, path)  # replaces a symbolic link itself, never writes through it
+            else:
+                try:
+                    os.link(tmp, path)  # fails if the file appeared since the check above
+                except FileExistsError:
+                    raise KamArgumentError(t("sample.would_overwrite", files=str(path))) from None
+                except OSError:  # no hard links on this file system: check, then rename
+                    if os.path.lexists(path):
+                        raise KamArgumentError(t("sample.would_overwrite", files=str(path))) from None
+                    os.rename(tmp, path)
+            placed.append(path)
+    except BaseException:
+        if not overwrite:  # the files placed so far are this call's own: take them back
+            for path in placed:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+        raise
+    finally:
+        for tmp in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return paths

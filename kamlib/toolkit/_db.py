@@ -60,7 +60,11 @@ def connect(path: str | os.PathLike[str], *, timeout: float = 10.0) -> tuple[sql
             raise KamArgumentError(t("db.path_is_dir", path=text))
         if not p.parent.is_dir():
             raise KamArgumentError(t("db.no_parent", path=text, parent=str(p.parent)))
-    conn = sqlite3.connect(text, timeout=timeout, isolation_level=None)
+        _check_own_file(text, timeout)
+    try:
+        conn = sqlite3.connect(text, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise KamDataError(t("db.cannot_open", path=text, error=str(exc)), file=text) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if text != MEMORY:
@@ -76,6 +80,49 @@ def connect(path: str | os.PathLike[str], *, timeout: float = 10.0) -> tuple[sql
         conn.close()
         raise KamDataError(t("db.not_a_database", path=text, error=str(exc)), file=text) from None
     return conn, text
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_VERSION_COLUMNS = ["component", "version", "updated_at"]
+
+
+def _check_own_file(text: str, timeout: float) -> None:
+    """Refuse an existing file that is not kamlib's: not SQLite, or another program's SQLite database.
+
+    Looked at read-only, before anything is written (no table added, no switch to WAL). An empty
+    file and an empty database are fine (they become a register); a kamlib file is recognised
+    by its ``schema_version(component, version, updated_at)`` table.
+    """
+    try:
+        size = os.stat(text).st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise KamDataError(t("db.cannot_open", path=text, error=exc.strerror or type(exc).__name__), file=text) from None
+    if size == 0:
+        return
+    try:
+        with open(text, "rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise KamDataError(t("db.cannot_open", path=text, error=exc.strerror or type(exc).__name__), file=text) from None
+    if head != _SQLITE_HEADER:
+        raise KamDataError(t("db.not_sqlite", path=text), file=text)
+    try:
+        ro = sqlite3.connect(Path(text).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+        try:
+            tables = sorted(r[0] for r in ro.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+            columns = [r[1] for r in ro.execute("PRAGMA table_info(schema_version)")]
+        finally:
+            ro.close()
+    except sqlite3.Error as exc:
+        if _is_locked(exc):
+            raise KamDataError(t("db.busy", path=text, error=str(exc)), file=text) from None
+        raise KamDataError(t("db.not_a_database", path=text, error=str(exc)), file=text) from None
+    if tables and columns != _VERSION_COLUMNS:
+        shown = ", ".join(tables[:6]) + (", …" if len(tables) > 6 else "")
+        raise KamDataError(t("db.foreign_database", path=text, tables=shown), file=text)
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
@@ -239,6 +286,26 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(sep=" ", timespec="seconds")
 
 
+def _sqlite_message(path: str, operation: str, exc: sqlite3.Error) -> str:
+    if _is_locked(exc):
+        return t("db.busy", path=path, error=str(exc))
+    return t("db.sqlite_error", path=path, operation=operation, error=str(exc) or type(exc).__name__)
+
+
+def _sqlite_errors_as_kam(method):
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            path = getattr(self, "path", "")
+            raise KamDataError(_sqlite_message(path, method.__name__, exc), file=path) from None
+
+    return wrapper
+
+
 class Store:
     """One component's tables in a SQLite file: opened, schema checked, closed, used as a context manager.
 
@@ -249,10 +316,20 @@ class Store:
     COMPONENT: str = ""
     MIGRATIONS: list = []
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Every public method of a store reports SQLite's own errors as :class:`~kamlib.KamDataError`."""
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if not name.startswith("_") and callable(value) and not isinstance(value, (type, staticmethod, classmethod)):
+                setattr(cls, name, _sqlite_errors_as_kam(value))
+
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
         self._conn, self.path = connect(path, timeout=timeout)
         try:
             self.schema_version = ensure_schema(self._conn, self.COMPONENT, self.MIGRATIONS, path=self.path)
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise KamDataError(_sqlite_message(self.path, "open", exc), file=self.path) from None
         except BaseException:
             self._conn.close()
             raise

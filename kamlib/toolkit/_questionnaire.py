@@ -209,7 +209,7 @@ def questionnaire_form(
     Returns
     -------
     str
-        The form. Every user-supplied string is escaped (HTML entities; in Markdown
+        The form (a ``str`` that a notebook also shows formatted). Every user-supplied string is escaped (HTML entities; in Markdown
         also the Markdown punctuation), so it is shown as text.
 
     Raises
@@ -228,6 +228,16 @@ def questionnaire_form(
     True
     >>> "<script>" in questionnaire_form("html", client="<script>alert(1)</script>")
     False
+
+    In a notebook, a cell ending with the form shows it (the HTML one in a frame of its own,
+    so its print styles stay out of the notebook); to print it, save it and open the file::
+
+        form = questionnaire_form("html", client="Acme Ltd")
+        form                                                       # shown in the notebook
+        Path("form.html").write_text(form, encoding="utf-8")       # then print from a browser
+
+    >>> questionnaire_form("html")._repr_html_().startswith("<iframe")
+    True
     """
     _check_format(format)
     header = {
@@ -244,8 +254,30 @@ def questionnaire_form(
         if value and key not in given:
             given[key] = value
     frame = vip_questionnaire()
-    render = _form_markdown if format == "markdown" else _form_html
-    return render(frame, given, resume_at)
+    if format == "markdown":
+        return MarkdownForm(_form_markdown(frame, given, resume_at))
+    return HtmlForm(_form_html(frame, given, resume_at))
+
+
+class MarkdownForm(str):
+    """The form as Markdown text (a ``str``), shown formatted when it ends a notebook cell."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+class HtmlForm(str):
+    """The form as an HTML page (a ``str``: save it and print it from a browser).
+
+    Ending a notebook cell with it shows the page in a frame of its own, so its print styles
+    (A4 page, the second side on a new page) do not touch the notebook's look.
+    """
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return ('<iframe title="VIP questionnaire" style="width: 100%; height: 640px; border: 1px solid #ccc; '
+                f'background: white" srcdoc="{html.escape(str(self), quote=True)}"></iframe>')
 
 
 def _answer_text(value: object) -> str:

@@ -560,3 +560,88 @@ def test_concurrent_first_use_of_a_new_file(tmp_path):
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT COUNT(*) FROM problems").fetchone() == (N_PROCESSES * 5,)
         assert raw.execute("SELECT component, version FROM schema_version").fetchall() == [("register", 1)]
+
+
+# ---- a file that is not the register's own (issue 15) ------------------------------------------
+
+
+def _state(path):
+    """Everything that opening could change: the bytes, the journal files beside it."""
+    siblings = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+    return path.read_bytes(), siblings
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "crm.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        raw.execute("INSERT INTO customers (name) VALUES ('Acme')")
+        # a table called schema_version of another layout does not make it kamlib's
+        raw.execute("CREATE TABLE schema_version (version INTEGER)")
+    raw.close()
+    before = _state(path)
+    with pytest.raises(KamDataError, match=r"crm\.db\" is another program's SQLite database \(tables: customers, "
+                                           r"schema_version\); it is left untouched"):
+        open_register(path)
+    assert _state(path) == before
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
+    raw.close()
+
+
+def test_a_non_sqlite_file_is_refused_untouched(tmp_path):
+    for name, content in [("short.txt", b"hello\n"), ("data.csv", b"id,name\n1,Acme\n" * 50),
+                          ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(200))]:
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(KamDataError, match="is not a SQLite database .*left untouched"):
+            open_register(path)
+        assert path.read_bytes() == content and _state(path)[1] == [name]
+
+
+def test_an_empty_file_and_an_empty_database_become_a_register(tmp_path):
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with open_register(empty) as reg:
+        assert reg.schema_version >= 1
+    blank = tmp_path / "blank.sqlite"
+    sqlite3.connect(blank).execute("PRAGMA user_version = 0").connection.close()
+    with open_register(blank) as reg:
+        assert reg.schema_version >= 1
+    with open_register(blank) as reg:  # and reopening our own file works
+        assert reg.schema_version >= 1
+
+
+def test_sqlite_errors_become_kam_errors(tmp_path):
+    path = tmp_path / "kam.sqlite"
+    with open_register(path) as reg:
+        for i in range(200):
+            reg.open_problem(f"C{i:03d}", "late delivery " * 20, interviewer="anna", at="2025-01-06")
+    with sqlite3.connect(path) as raw:  # fold the WAL into the file, so the damage below hits the data
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(2 * page, len(data), page):  # every page after the first two: garbage
+        data[start:start + page] = b"\xde\xad\xbe\xef" * (page // 4)
+    path.write_bytes(bytes(data))
+    with pytest.raises(KamDataError) as caught:
+        with open_register(path) as reg:
+            reg.problems()
+    assert "SQLite says: database disk image is malformed" in str(caught.value) or \
+        "is not a SQLite database" in str(caught.value)
+    assert not isinstance(caught.value, sqlite3.Error)
+
+
+def test_sqlite_errors_of_any_method_become_kam_errors(tmp_path):
+    """A register whose file became read-only under it (another disk, a permission change): a KamDataError, no traceback of sqlite3."""
+    path = tmp_path / "kam.sqlite"
+    reg = open_register(path)
+    reg._conn.close()
+    reg._conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    try:
+        with pytest.raises(KamDataError, match=r"kam\.sqlite\": open_problem failed — SQLite says: attempt to write "
+                                               r"a readonly database"):
+            reg.open_problem("C001", "late delivery", interviewer="anna", at="2025-01-06")
+    finally:
+        reg.close()
