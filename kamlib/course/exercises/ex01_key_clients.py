@@ -235,7 +235,7 @@ EXERCISE = Exercise(
                 "key, but it is over 10 % of the Projects & Industry department: for that department it is what\n"
                 "C001 is for the company. It is innovative: we can offer it new products first and share our own\n"
                 "plans with it, as with a partner. Potential does not count: it spends about 30 million a year with\n"
-                "all suppliers, only about two and a half times what it buys from us — below the course's five\n"
+                "all suppliers, only about 2.7 times what it buys from us — below the course's five\n"
                 "times, so key_accounts does not flag it. I would treat it as a key account of the department: Sergey\n"
                 "Lebedev already runs two key accounts (C003 and C012 in managers.csv), within the rule of three per\n"
                 "manager (source 003 [003-three-per-manager]), so he keeps it, with a yearly account plan, quarterly\n"

@@ -251,7 +251,7 @@ EXERCISE = Exercise(
             "c001_plan",
             rubric=[
                 "starts from C001's cell and applies that cell's playbook in concrete actions (who, what, how often)",
-                "uses both lenses: C001 is 35 % of revenue but a much smaller share of margin, so terms are tied to "
+                "uses both lenses: C001 is over a third of revenue but a much smaller share of margin, so terms are tied to "
                 "volume and the discount is not deepened",
                 "names a risk the cell does not show — the dependency on one client (module 04) — and what to do "
                 "about it without selling less to C001",
@@ -264,13 +264,14 @@ EXERCISE = Exercise(
                 "A cell describes value and regularity only. What else about C001 should worry you?",
             ],
             solution=(
-                "C001 is AY: large, with seasonal swings. Its key-account manager and our planner agree a rolling\n"
-                "three-month forecast with C001's purchasing director each month and a framework agreement with\n"
-                "call-offs, so we hold safety stock for its peaks instead of reacting to them. C001 brings 35 % of\n"
-                "revenue but only about 13.5 % of margin, so any further discount must buy steadier ordering or a\n"
-                "wider assortment, never volume alone. The cell does not show the dependency: one client at 35 %\n"
-                "(72 % of the Wholesale department) is a warning sign, so the plan for next year also grows other\n"
-                "wholesale clients. We watch the accuracy of C001's forecast, its CV and its share of our margin."
+                "C001 is AX: large, and it buys every month, so the cell's playbook is to protect and deepen the\n"
+                "account. Its amounts still swing with the building season (by CV it is Y), so its manager agrees a\n"
+                "rolling three-month forecast with C001's buyers every month and a framework agreement with\n"
+                "call-offs, and we stock for its peaks instead of reacting to them. It brings over a third of revenue\n"
+                "but much less of our margin, so any new discount must buy steadier ordering or a wider assortment,\n"
+                "not volume alone. The cell hides the dependency: one client at over a third of sales is a warning\n"
+                "sign, so next year's plan also grows other wholesale clients. We watch C001's forecast accuracy,\n"
+                "its CV and its share of our margin."
             ),
         ),
     ],
