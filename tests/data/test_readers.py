@@ -1,4 +1,4 @@
-"""Tests of the readers (kamlib/data/_readers.py) on the broken inputs and on small inline tables.
+"""Tests of the readers (kamlib/data/read/) on the broken inputs and on small inline tables.
 
 Every expectation is worked out from the file's text by hand: "line" is the line in the file
 (the header is line 1), so the first data row is line 2.
