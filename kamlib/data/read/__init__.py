@@ -80,7 +80,7 @@ from ..._errors import KamArgumentError
 from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
-from ._common import ON_ERROR, REPORT_ATTR
+from ._common import ON_ERROR, PLACEHOLDER_IDS, REPORT_ATTR
 from ._options import _check_options, _check_table, _mapping_and_options
 from ._report import ExcludedRow, LoadReport, _act_on_exclusions, _AttrsReport
 from ._table import _open_source
@@ -99,6 +99,7 @@ __all__ = [
     "LoadReport",
     "ExcludedRow",
     "REPORT_ATTR",
+    "PLACEHOLDER_IDS",
 ]
 
 
@@ -112,8 +113,13 @@ def read_table(
     delimiter: str | None = None,
     encoding: str | None = None,
     decimal: str | None = None,
+    thousands: str | None = None,
     date_format: str | None = None,
     on_error: str = "warn",
+    duplicates: str = "keep",
+    merge_identities: bool = False,
+    placeholders: tuple[str, ...] = PLACEHOLDER_IDS,
+    date_range: tuple | None = None,
 ) -> pd.DataFrame:
     """Read one canonical ``table`` from a CSV, Excel or Parquet file, or from a DataFrame.
 
@@ -144,7 +150,14 @@ def read_table(
     encoding : str, optional
         CSV encoding; by default UTF-8 (with or without BOM), else cp1251.
     decimal : {",", "."}, optional
-        Decimal separator of every number column; detected per column by default.
+        Decimal separator of every number column. By default it is decided from
+        evidence: a value such as ``12,50`` or ``1234,5`` shows a decimal comma,
+        ``1,234,567`` a thousands comma, ``1.234,56`` both; a column whose every
+        value looks like ``1,234`` takes the decision of the file's other number
+        columns, and when none tells, the reader refuses and asks for ``decimal=``.
+        The decision and its evidence are in the load report.
+    thousands : {",", "."}, optional
+        Thousands separator (the decimal one is then the other).
     date_format : str, optional
         ``strftime`` format of every date column, e.g. ``"%d/%m/%Y"``; by default
         ISO ``yyyy-mm-dd`` and ``dd.mm.yyyy`` are read.
@@ -153,6 +166,25 @@ def read_table(
         :class:`KamDataWarning` ("warn"), raise a :class:`KamDataError` ("raise"),
         or load the others quietly ("exclude"; still recorded in the report).
         When no row at all can be used, a :class:`KamDataError` is raised anyway.
+    duplicates : {"keep", "drop"}, default "keep"
+        Lines identical in every column (possible double exports) are listed in the
+        load report and kept; ``"drop"`` excludes the later copies (reported too).
+        Lines that only share an order/document number are lines of one document
+        and are always kept.
+    merge_identities : bool, default False
+        Client ids that differ only by case, spacing, invisible characters,
+        fullwidth forms or Latin/Cyrillic look-alikes are listed as suspected
+        duplicates; ``True`` merges each group into its most frequent spelling
+        (recorded in the report).
+    placeholders : tuple of str, default :data:`PLACEHOLDER_IDS`
+        Client ids that stand for no client ("(blank)", "<Не указан>",
+        "Розничный покупатель", "#NAME?", ...); their rows are excluded and listed.
+        Compared ignoring case, surrounding spaces, brackets and quotes.
+    date_range : (date, date), optional
+        The plausible window of event dates (orders, NPS answers). By default:
+        within 4 times the span of the middle half of the dates (at least a year)
+        of the quartiles, and no later than 31 days after the day of reading.
+        Dates outside it are excluded as implausible and reported.
 
     Returns
     -------
@@ -244,9 +276,15 @@ def read_table(
         "delimiter": delimiter,
         "encoding": encoding,
         "decimal": decimal,
+        "thousands": thousands,
         "date_format": date_format,
     }
     options.update({k: v for k, v in given.items() if v is not None})
+    if duplicates != "keep" or "duplicates" not in options:
+        options["duplicates"] = duplicates
+    options["merge_identities"] = merge_identities
+    options["placeholders"] = tuple(placeholders)
+    options["date_range"] = date_range
     options = _check_options(options)
     source = _open_source(path_or_frame, table, mapping, options)
     frame, report = _build(source, table, mapping, options)
@@ -267,7 +305,9 @@ _READER_DOC = """Read the ``{table}`` table from a CSV, Excel or Parquet file, o
         A ``.csv``, ``.xlsx`` or ``.parquet`` file, or a DataFrame (not modified).
     columns : dict or str or Path, optional
         Your headers -> canonical names, or the path of a TOML mapping file.
-    sheet, header_row, delimiter, encoding, decimal, date_format, on_error
+    sheet, header_row, delimiter, encoding, decimal, thousands, date_format, on_error
+        See :func:`read_table`.
+    duplicates, merge_identities, placeholders, date_range
         See :func:`read_table`.
 
     Returns
@@ -303,8 +343,13 @@ def _reader(table: str, example: str) -> Callable[..., pd.DataFrame]:
         delimiter: str | None = None,
         encoding: str | None = None,
         decimal: str | None = None,
+        thousands: str | None = None,
         date_format: str | None = None,
         on_error: str = "warn",
+        duplicates: str = "keep",
+        merge_identities: bool = False,
+        placeholders: tuple[str, ...] = PLACEHOLDER_IDS,
+        date_range: tuple | None = None,
     ) -> pd.DataFrame:
         return read_table(
             path_or_frame,
@@ -315,8 +360,13 @@ def _reader(table: str, example: str) -> Callable[..., pd.DataFrame]:
             delimiter=delimiter,
             encoding=encoding,
             decimal=decimal,
+            thousands=thousands,
             date_format=date_format,
             on_error=on_error,
+            duplicates=duplicates,
+            merge_identities=merge_identities,
+            placeholders=placeholders,
+            date_range=date_range,
         )
 
     reader.__doc__ = _READER_DOC.format(
@@ -333,14 +383,15 @@ read_orders = _reader(
     """    >>> import pandas as pd
     >>> raw = pd.DataFrame({"order_id": ["1", "2", "2"], "date": ["2025-01-05", "06.01.2025", "2025-01-07"],
     ...                     "client_id": ["007", "007", "012"], "revenue": ["100", "-20,5", "40"]})
-    >>> orders = read_orders(raw, on_error="exclude")   # the second "2" repeats an order id
+    >>> orders = read_orders(raw)   # two lines of document "2": both kept
     >>> orders
       order_id       date client_id  revenue
     0        1 2025-01-05       007    100.0
     1        2 2025-01-06       007    -20.5
-    >>> excluded_rows(orders)[["line", "reason", "column", "value"]]
-       line        reason    column value
-    0     2  duplicate id  order_id     2""",
+    2        2 2025-01-07       012     40.0
+    >>> no_ids = read_orders(raw.drop(columns="order_id"))   # no line id: the lines are numbered
+    >>> no_ids["order_id"].tolist()
+    ['0', '1', '2']""",
 )
 read_clients = _reader(
     "clients",
@@ -436,6 +487,7 @@ def load_report(df: pd.DataFrame | LoadReport) -> LoadReport:
     Load report: the DataFrame (table orders)
       rows read: 2; loaded: 1; excluded: 1
       - not a date in "date": 1 (index 1)
+      amount (revenue): loaded 10.00; excluded 20.00 (66.7% of the amount)
       read as:
         format DataFrame
         dates yyyy-mm-dd in: date

@@ -366,3 +366,94 @@ def _convert(s: pd.Series, kind: str, options: dict, bounds: tuple | None) -> _C
 # ----------------------------------------------------------------------------------------------
 # building the table
 # ----------------------------------------------------------------------------------------------
+
+
+# ----------------------------------------------------------------------------------------------
+# decimal point or decimal comma: decided once per file, with evidence
+# ----------------------------------------------------------------------------------------------
+
+_SIGN = "[+\\-\u2212]?"
+
+
+@dataclass
+class _Separators:
+    decimal: dict  # column -> "," or "."
+    notes: list  # report items
+
+
+def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None]:
+    """(kind, separator, position of an example): kind "decimal" (the separator is the
+    decimal one), "thousands" (it groups thousands), "ambiguous", or None (no separator)."""
+    has_c = _as_bool_array(text.str.contains(",", regex=False))
+    has_d = _as_bool_array(text.str.contains(".", regex=False))
+    if not has_c.any() and not has_d.any():
+        return None, None, None
+    both = has_c & has_d
+    if both.any():
+        i = int(np.flatnonzero(both)[0])
+        sub = text[both]
+        comma_last = _as_bool_array(sub.str.rfind(",") > sub.str.rfind("."))
+        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i
+    sep = "," if has_c.any() else "."
+    sub_mask = has_c if sep == "," else has_d
+    idx = np.flatnonzero(sub_mask)
+    sub = text.iloc[idx]
+    e = re.escape(sep)
+    decimal_shape = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+"))
+    if decimal_shape.any():
+        return "decimal", sep, int(idx[np.flatnonzero(decimal_shape)[0]])
+    grouped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{e}\d{{3}}){{2,}}"))
+    if grouped.any():
+        return "thousands", sep, int(idx[np.flatnonzero(grouped)[0]])
+    shaped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}{e}\d{{3}}"))
+    if shaped.any():
+        return "ambiguous", sep, int(idx[np.flatnonzero(shaped)[0]])
+    return None, None, None
+
+
+def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -> _Separators:
+    """The decimal separator of each number column, from the whole column and the file's other
+    number columns; :class:`KamDataError` when a column is ambiguous and nothing else decides."""
+    out = _Separators({}, [])
+    if options.get("decimal") is not None:
+        return out
+    thousands = options.get("thousands")
+    if thousands in (",", "."):
+        other = "." if thousands == "," else ","
+        out.decimal = {name: other for name in columns}
+        return out
+    evidence = {}
+    for name, s in columns.items():
+        if not _is_text_dtype(s):
+            continue
+        text = s.reset_index(drop=True).str.strip()
+        kind, sep, pos = _column_evidence(text)
+        if kind is not None:
+            evidence[name] = (kind, sep, pos, text.iloc[pos])
+    decided = {}
+    for name, (kind, sep, pos, value) in evidence.items():
+        if kind == "decimal":
+            decided[name] = sep
+        elif kind == "thousands":
+            decided[name] = "." if sep == "," else ","
+    file_decimal = set(decided.values())
+    for name, (kind, sep, pos, value) in evidence.items():
+        line = source.labels(rows[[pos]])[0]
+        if kind == "ambiguous":
+            if len(file_decimal) == 1:
+                decided[name] = next(iter(file_decimal))
+                out.notes.append(("separator_from_file", t(
+                    "read.separator_from_file", column=name, value=value, line=line,
+                    meaning=t("read.sep_decimal" if decided[name] == sep else "read.sep_thousands"))))
+            else:
+                raise KamDataError(
+                    t("read.separator_ambiguous", file=source.name, column=name, value=value,
+                      where=t(f"load.{source.where}"), line=line, sep=sep),
+                    file=source.name if source.is_file else None, column=name, rows=[line],
+                )
+        else:
+            out.notes.append(("separator_evidence", t(
+                "read.separator_evidence", column=name, value=value, line=line,
+                meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)))
+    out.decimal = decided
+    return out

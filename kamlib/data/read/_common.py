@@ -37,7 +37,35 @@ _SHOW = 5  # line numbers shown per group in a message
 _EXAMPLES = 3  # example values shown per group in a message
 _SAMPLE_CHARS = 256 * 1024  # text looked at to find the header and the delimiter
 _DELIMITERS = (";", "\t", ",")  # tried in this order when nothing else decides
-_OPTIONS = ("delimiter", "encoding", "decimal", "date_format", "header_row", "sheet")
+_OPTIONS = ("delimiter", "encoding", "decimal", "thousands", "date_format", "header_row", "sheet", "duplicates")
+DUPLICATES = ("keep", "drop")  # what to do with lines identical in every column (possible double exports)
+
+# columns a table may lack: the reader numbers the lines instead (an export of document lines has
+# no line id, and a document number repeats on each line of the document)
+_GENERATED = {"orders": "order_id"}
+
+# tables whose key may repeat: lines of one order share the document number
+_REPEATING_KEY = frozenset({"orders"})
+
+# placeholder client ids: not a client, excluded from client analyses and listed (compared after
+# casefolding, trimming and dropping brackets/quotes; see _identity.placeholder_key)
+PLACEHOLDER_IDS = (
+    "(blank)", "blank", "<не указан>", "не указан", "не указано", "не заполнено", "нет данных",
+    "розничный покупатель", "частное лицо", "покупатель", "без контрагента", "#name?", "#n/a", "#н/д",
+    "#ref!", "#value!", "#знач!", "#имя?", "n/a", "na", "-", "—", "?", "unknown", "none", "null",
+    "retail customer", "cash customer", "walk-in customer",
+)
+# words of a totals line ("Итого: 1 234 567")
+TOTAL_WORDS = ("итого", "всего", "итог", "total", "grand total", "subtotal", "sum", "jami", "барлығы",
+               "yhteensä", "промежуточный итог", "общий итог")
+
+# the plausible window of event dates: more than this many times the middle half's span (at
+# least a year) before the first quartile or after the third, or later than the day of reading
+# plus the margin, is implausible
+DATE_SPREAD = 4
+DATE_FUTURE_DAYS = 31
+_EVENT_DATES = frozenset({("orders", "date"), ("nps_responses", "date")})
+_AMOUNT = {"orders": "revenue"}  # the amount whose excluded share the report states
 
 # values that mean "empty" in number, date and yes/no columns (compared in lower case);
 # text columns keep them as text (a client may be called "NA")
@@ -61,6 +89,10 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
 # why a row is excluded; the order is the order of precedence when a row has several problems
 _REASONS = (
     "too_many_fields",
+    "unbalanced_quote",
+    "undecodable",
+    "repeated_header",
+    "totals_line",
     "missing_id",
     "missing_value",
     "bad_number",
@@ -68,8 +100,14 @@ _REASONS = (
     "bad_date",
     "bad_yes_no",
     "out_of_range",
+    "implausible_date",
+    "placeholder_id",
     "duplicate_id",
+    "double_export",
 )
+# reasons whose amounts are not "revenue lost": a totals line repeats other lines' amounts, and a
+# double export is dropped only when asked (duplicates="drop")
+_NOT_LOST = frozenset({"totals_line", "double_export", "repeated_header"})
 _CODE = {name: i + 1 for i, name in enumerate(_REASONS)}  # 0 = the row is fine
 
 _MAJOR = int(pd.__version__.split(".")[0])

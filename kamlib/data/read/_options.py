@@ -25,7 +25,7 @@ from ..._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
 from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
-from ._common import HEADER_SEARCH, _OPTIONS  # noqa: F401
+from ._common import _GENERATED, DUPLICATES, HEADER_SEARCH, _OPTIONS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -107,6 +107,13 @@ def _check_options(options: dict[str, object]) -> dict[str, object]:
             ) from None
     if out.get("decimal") is not None:
         check_choice(out["decimal"], "decimal", (",", "."))
+    if out.get("thousands") is not None:
+        check_choice(out["thousands"], "thousands", (",", "."))
+        if out.get("decimal") == out["thousands"]:
+            raise KamArgumentError(t("errors.bad_argument", argument="thousands", value=out["thousands"],
+                                     valid=t("read.valid_thousands")))
+    if "duplicates" in out:
+        check_choice(out["duplicates"], "duplicates", DUPLICATES)
     fmt = out.get("date_format")
     if fmt is not None and not (isinstance(fmt, str) and "%" in fmt):
         raise KamArgumentError(
@@ -167,7 +174,12 @@ def _resolve(headers: list[str], table: str, mapping: Mapping[str, str]) -> list
 
 
 def _has_required(headers: list[str], table: str, mapping: Mapping[str, str]) -> bool:
-    return set(required_columns(table)) <= set(_resolve(headers, table, mapping))
+    return set(_required(table)) <= set(_resolve(headers, table, mapping))
+
+
+def _required(table: str) -> list[str]:
+    """Required columns the file must have (a generated line id is not one of them)."""
+    return [c for c in required_columns(table) if c != _GENERATED.get(table)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,7 +189,7 @@ def _check_required(
 ) -> None:
     """Raise the missing-column error as soon as a file's header is known (before reading its rows)."""
     names = _resolve(headers, table, mapping)
-    missing = [c for c in required_columns(table) if c not in names]
+    missing = [c for c in _required(table) if c not in names]
     if missing:
         raise _missing_columns_error(
             name, headers, table, mapping, missing, names, is_file=True, header_line=header_line if searched else None

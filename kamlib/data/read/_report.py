@@ -25,7 +25,7 @@ from ..._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
 from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
-from ._common import _EXAMPLES, _RANGES, _SHOW, _TEXT_DTYPE  # noqa: F401
+from ._common import _EXAMPLES, _NOT_LOST, _RANGES, _SHOW, _TEXT_DTYPE
 
 
 # ----------------------------------------------------------------------------------------------
@@ -42,7 +42,8 @@ class ExcludedRow:
     column: str  # canonical column at fault ("" for a row with too many fields)
     value: str | None  # the offending cell as it was in the source
     raw: tuple[str | None, ...]  # the whole row as it was in the source
-    first_line: object = None  # for a duplicate id: where the kept row is
+    first_line: object = None  # for a duplicate id or a double export: where the kept row is
+    amount: float | None = None  # the row's amount (orders: revenue) when it can be read, else None
 
 
 @dataclass(frozen=True, repr=False)
@@ -67,6 +68,16 @@ class LoadReport:
         The rows that were not loaded.
     raw_columns : tuple of str
         The source's own headers, in its order.
+    findings : tuple of (str, str)
+        What to check although nothing was excluded for it: possible double
+        exports, suspected duplicate ids, merged ids, placeholder ids.
+    identity : tuple of tuple of str
+        Groups of ids that differ only by case, spacing, invisible characters,
+        fullwidth forms or Latin/Cyrillic look-alikes (suspected duplicates).
+    amount_column : str or None
+        The column whose excluded share is stated (orders: ``revenue``).
+    amount_loaded : float
+        Sum of ``amount_column`` over the loaded rows.
     read_as : tuple of (str, str)
         How the source was read (format, encoding, delimiter, header line, ...).
     """
@@ -78,11 +89,15 @@ class LoadReport:
     excluded: tuple[ExcludedRow, ...] = ()
     raw_columns: tuple[str, ...] = ()
     read_as: tuple[tuple[str, str], ...] = ()
+    findings: tuple[tuple[str, str], ...] = ()
+    identity: tuple[tuple[str, ...], ...] = ()
+    amount_column: str | None = None
+    amount_loaded: float = 0.0
 
     def to_dict(self) -> dict:
         """The report as plain JSON-compatible data (what ``df.attrs`` holds)."""
         return {
-            "version": 1,
+            "version": 2,
             "source": self.source,
             "table": self.table,
             "where": self.where,
@@ -96,17 +111,23 @@ class LoadReport:
                 "value": [e.value for e in self.excluded],
                 "raw": [list(e.raw) for e in self.excluded],
                 "first_line": [e.first_line for e in self.excluded],
+                "amount": [e.amount for e in self.excluded],
             },
+            "findings": [list(item) for item in self.findings],
+            "identity": [list(group) for group in self.identity],
+            "amount_column": self.amount_column,
+            "amount_loaded": self.amount_loaded,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> LoadReport:
         """The report back from :meth:`to_dict` data."""
         ex = data["excluded"]
+        amounts = ex.get("amount") or [None] * len(ex["line"])
         rows = tuple(
-            ExcludedRow(line, reason, column, value, tuple(raw), first)
-            for line, reason, column, value, raw, first in zip(
-                ex["line"], ex["reason"], ex["column"], ex["value"], ex["raw"], ex["first_line"]
+            ExcludedRow(line, reason, column, value, tuple(raw), first, amount)
+            for line, reason, column, value, raw, first, amount in zip(
+                ex["line"], ex["reason"], ex["column"], ex["value"], ex["raw"], ex["first_line"], amounts
             )
         )
         return cls(
@@ -117,7 +138,34 @@ class LoadReport:
             excluded=rows,
             raw_columns=tuple(data["raw_columns"]),
             read_as=tuple(tuple(item) for item in data["read_as"]),
+            findings=tuple(tuple(item) for item in data.get("findings", ())),
+            identity=tuple(tuple(group) for group in data.get("identity", ())),
+            amount_column=data.get("amount_column"),
+            amount_loaded=float(data.get("amount_loaded", 0.0)),
         )
+
+    @property
+    def amount_excluded(self) -> float:
+        """Sum of the amounts of excluded rows that are lost to the analyses (totals lines, repeated
+        headers and double exports dropped on request are not: their amounts are counted elsewhere)."""
+        return float(sum(e.amount for e in self.excluded if e.amount is not None and e.reason not in _NOT_LOST))
+
+    @property
+    def amount_unknown(self) -> int:
+        """Excluded rows (lost to the analyses) whose amount cannot be read at all."""
+        if self.amount_column is None:
+            return 0
+        return sum(e.amount is None and e.reason not in _NOT_LOST for e in self.excluded)
+
+    @property
+    def share_excluded(self) -> float:
+        """Share of the amount excluded: ``amount_excluded / (amount_loaded + amount_excluded)``, by
+        absolute values so that returns do not cancel sales (0 when the table has no amount)."""
+        if self.amount_column is None:
+            return 0.0
+        lost = sum(abs(e.amount) for e in self.excluded if e.amount is not None and e.reason not in _NOT_LOST)
+        total = abs(self.amount_loaded) + lost
+        return float(lost / total) if total else 0.0
 
     @property
     def rows_excluded(self) -> int:
@@ -187,6 +235,14 @@ class LoadReport:
                 )
         else:
             out.append("  " + t("load.report_none"))
+        if self.amount_column is not None:
+            out.append("  " + t("read.report_amount", column=self.amount_column, loaded=_fmt(self.amount_loaded),
+                                excluded=_fmt(self.amount_excluded), share=f"{self.share_excluded:.1%}"))
+            if self.amount_unknown:
+                out.append("  " + t("read.report_amount_unknown", n=self.amount_unknown))
+        if self.findings:
+            out.append("  " + t("read.report_findings"))
+            out.extend("    " + t(f"read.finding_{key}", value=value) for key, value in self.findings)
         if self.read_as:
             out.append("  " + t("load.report_read_as"))
             out.extend("    " + _read_as_text(key, value, self.where) for key, value in self.read_as)
@@ -198,6 +254,10 @@ class LoadReport:
 
     def _repr_pretty_(self, p, cycle) -> None:  # IPython / Jupyter
         p.text(repr(self))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}".replace(",", "\u202f")
 
 
 class _AttrsReport(dict):

@@ -9,6 +9,7 @@ import difflib
 import io
 import os
 import re
+import stat
 import sys
 import tomllib
 import warnings
@@ -27,7 +28,7 @@ from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
 from ._common import HEADER_SEARCH, _DELIMITERS, _MAJOR, _SAMPLE_CHARS, _TEXT_DTYPE, _is_empty  # noqa: F401
 from ._options import _check_required, _clean_header, _has_required  # noqa: F401
-from ._decode import _decode  # noqa: F401
+from ._decode import Decoded, analyse, decode_given, sniff
 from ._cells import _as_bool_array, _is_text_dtype  # noqa: F401
 
 
@@ -46,6 +47,7 @@ class _Source:
     header_width: int | None = None  # CSV: fields beyond it make a row unusable
     keep_index: pd.Index | None = None  # a DataFrame's own index
     read_as: list[tuple[str, str]] = field(default_factory=list)
+    pre_excluded: list = field(default_factory=list)  # (line, reason, raw) found before the cells are read
 
 
 def _open_source(path_or_frame: object, table: str, mapping: dict, options: dict) -> _Source:
@@ -59,6 +61,9 @@ def _open_source(path_or_frame: object, table: str, mapping: dict, options: dict
         raise KamDataError(t("load_errors.not_found", file=name), file=name)
     if path.is_dir():
         raise KamDataError(t("load_errors.is_folder", file=name), file=name)
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: reading could hang or never end
+        raise KamDataError(t("read.not_regular", file=name), file=name)
     with path.open("rb") as fh:
         head = fh.read(8)
     suffix = path.suffix.lower()
@@ -204,82 +209,95 @@ def _widest(rows) -> int | None:
     return best
 
 
-class _CsvLines:
-    """Line numbers (1-based) of the records of a CSV body, worked out only when asked.
-
-    A record spans several lines only when one of its fields holds a line break (in
-    quotes); without such a field, record k is simply on line ``first_line + k``.
-    """
-
-    def __init__(self, body: str, first_line: int, delimiter: str) -> None:
-        self.first_line = first_line
-        self.delimiter = delimiter
-        self.body = body if '"' in body else None  # line breaks in fields need quotes
-        self.frame: pd.DataFrame | None = None  # the parsed fields, set once read
-        self._starts: np.ndarray | None = None
-
-    def _multiline(self) -> bool:
-        if self.body is None:
-            return False
-        if self.frame is None:
-            return True
-        return any(
-            _as_bool_array(self.frame[j].str.contains("[\r\n]", regex=True)).any()
-            for j in self.frame.columns
-            if _is_text_dtype(self.frame[j])
-        )
-
-    def __call__(self, positions: np.ndarray) -> list[int]:
-        positions = np.asarray(positions, dtype=np.int64)
-        if self._starts is None and not self._multiline():
-            self.body = None
-        if self.body is None:
-            return (positions + self.first_line).tolist()
-        if self._starts is None:
-            starts = []
-            reader = csv.reader(io.StringIO(self.body, newline=""), delimiter=self.delimiter)
-            previous = 0
-            for _fields in reader:
-                starts.append(previous)
-                previous = reader.line_num
-            self._starts = np.asarray(starts, dtype=np.int64)
-            self.body = ""  # keep the flag, drop the text
-        return (self._starts[positions] + self.first_line).tolist()
+_SNIFF_BYTES = 1 << 20  # bytes looked at to decide the encoding, the header and the delimiter
+_JOIN_LIMIT = 200  # physical lines a quoted field may span before its quote is judged stray
 
 
 def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict) -> _Source:
-    data = path.read_bytes()
-    text, encoding = _decode(data, name, options.get("encoding"))
-    del data
-    if not text.strip():
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if not head.strip():
         raise KamDataError(t("load_errors.empty_file", file=name), file=name)
-    if "\x00" in text[:4096]:
-        raise KamDataError(t("load_errors.not_text", file=name), file=name)
-    sample = text[:_SAMPLE_CHARS]
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rindex("\n") + 1]
+    _check_text(head, name)
+    given = options.get("encoding")
+    decoded: Decoded | None = None
+    if given is not None:
+        codec = codecs.lookup(given).name
+        label = given
+        if codec in ("utf-8", "utf_8"):
+            codec = "utf-8"
+    else:
+        codec = sniff(head, name)
+        label = {"utf-8": "UTF-8 (BOM)" if head.startswith(codecs.BOM_UTF8) else "UTF-8"}.get(codec or "", codec)
+        if codec is None or codec == "utf-16":
+            decoded = analyse(path.read_bytes(), name)
+            codec, label = decoded.codec, decoded.label
+    if decoded is not None and decoded.text is not None:
+        sample_bytes = None
+        sample = decoded.text[:_SNIFF_BYTES]
+    else:
+        sample_bytes = head
+        if len(head) == _SNIFF_BYTES and b"\n" in head:
+            sample_bytes = head[: head.rindex(b"\n") + 1]
+        try:
+            sample = sample_bytes.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError:  # the user's encoding= is wrong, or a later line differs
+            data = path.read_bytes()
+            if given is not None:
+                decode_given(data, name, given)  # raises, naming the line
+            decoded = analyse(data, name)
+            codec, label = decoded.codec, decoded.label
+            sample_bytes = None
+            sample = (decoded.text if decoded.text is not None else data.decode(codec))[:_SNIFF_BYTES]
+    if not sample.strip():
+        raise KamDataError(t("load_errors.empty_file", file=name), file=name)
     delimiter, first, last, header, searched = _csv_header(sample, table, mapping, options)
     header = [_clean_header(h) for h in header]
     _check_required(name, header, table, mapping, header_line=first + 1, searched=searched)
-    # the body starts after the header's last line
-    offset = 0
-    for i, line in enumerate(io.StringIO(text, newline="")):
-        if i > last:
-            break
-        offset += len(line)
-    body = text[offset:]
-    del text
     width = len(header)
-    frame = _read_csv_body(body, delimiter, width)
+    read_as = [("format", "CSV"), ("encoding", label), ("delimiter", _show_delimiter(delimiter))]
+    if first > 0:
+        read_as.append(("header", str(first + 1)))
+    if decoded is not None:
+        read_as.extend(decoded.notes)
+    first_data = last + 2  # 1-based line of the first record after the header
+    frame = None
+    if sample_bytes is not None and codec is not None:
+        offset = _line_offset(sample_bytes, last + 1)
+        if offset is not None:
+            frame = _read_arrow(path, offset, codec, delimiter, width)
+            if frame is _NOT_UTF8:  # a later line is not UTF-8: look at the whole file
+                if given is not None:
+                    decode_given(path.read_bytes(), name, given)
+                decoded = analyse(path.read_bytes(), name)
+                codec, label = decoded.codec, decoded.label
+                read_as[1] = ("encoding", label)
+                read_as.extend(decoded.notes)
+                frame = None
+    pre_excluded: list[tuple[int, str, tuple]] = []
+    if frame is not None:
+        lines = lambda pos, start=first_data: (np.asarray(pos, dtype=np.int64) + start).tolist()  # noqa: E731
+    else:  # the exact path: every record parsed in Python with its line numbers
+        if decoded is not None and decoded.text is not None:
+            text = decoded.text
+        else:
+            data = path.read_bytes()
+            text = decode_given(data, name, given) if given is not None else data.decode(
+                "utf-8-sig" if codec == "utf-8" else codec)
+            del data
+        body = _after_lines(text, last + 1)
+        del text
+        frame, numbers, pre_excluded, notes = _read_exact(body, delimiter, width, first_data)
+        read_as.extend(notes)
+        if decoded is not None:
+            for line, raw in decoded.bad_lines.items():
+                if line >= first_data:
+                    pre_excluded.append((line, "undecodable", (raw,)))
+        lines = lambda pos, numbers=numbers: numbers[np.asarray(pos, dtype=np.int64)].tolist()  # noqa: E731
     if frame.shape[1] < width:
         for j in range(frame.shape[1], width):
             frame[j] = pd.Series(np.nan, index=frame.index, dtype=_TEXT_DTYPE)
     headers = list(header) + [""] * (frame.shape[1] - width)
-    read_as = [("format", "CSV"), ("encoding", encoding), ("delimiter", _show_delimiter(delimiter))]
-    if first > 0:
-        read_as.append(("header", str(first + 1)))
-    lines = _CsvLines(body, last + 2, delimiter)
-    lines.frame = frame
     return _Source(
         name,
         "line",
@@ -290,67 +308,180 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         header_line=first + 1,
         header_width=width,
         read_as=read_as,
+        pre_excluded=pre_excluded,
     )
+
+
+def _check_text(head: bytes, name: str) -> None:
+    """Refuse binary files quickly: NUL bytes (outside UTF-16) or many control characters."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    sample = head[:8192]
+    controls = sum(sample.count(bytes([c])) for c in range(32) if c not in (9, 10, 13, 12))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+        raise KamDataError(t("load_errors.not_text", file=name), file=name)
+
+
+def _line_offset(data: bytes, n: int) -> int | None:
+    """Byte offset after the first ``n`` lines of ``data`` (None when they are not all in it)."""
+    offset = 0
+    for _ in range(n):
+        nl = data.find(b"\n", offset)
+        if nl < 0:
+            return len(data) if data.count(b"\n") == n - 1 and not data.endswith(b"\n") else None
+        offset = nl + 1
+    return offset
+
+
+def _after_lines(text: str, n: int) -> str:
+    offset = 0
+    for _ in range(n):
+        nl = text.find("\n", offset)
+        if nl < 0:
+            return ""
+        offset = nl + 1
+    return text[offset:]
+
+
+_NOT_UTF8 = object()
+
+
+def _read_arrow(path: Path, offset: int, codec: str, delimiter: str, width: int):
+    """The fast path: pyarrow's multi-threaded parser straight from the file, every field as text.
+
+    Returns the raw cells (a frame with columns 0..width-1), ``_NOT_UTF8`` when the file turns
+    out not to be UTF-8 further down, or None when the exact path must read it: a record with
+    another number of fields than the header, or a field holding a line break (a quoted
+    multi-line text, or a stray quote that swallowed lines).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(j) for j in range(width)]
+    invalid = []
+
+    def on_invalid(row) -> str:
+        invalid.append(row)
+        return "skip"
+
+    size = path.stat().st_size
+    if size <= offset:
+        return pd.DataFrame({j: pd.Series([], dtype=_TEXT_DTYPE) for j in range(width)})
+    try:
+        with pa.OSFile(str(path)) as fh:
+            fh.seek(offset)
+            table = pacsv.read_csv(
+                fh,
+                read_options=pacsv.ReadOptions(
+                    column_names=names, encoding="utf8" if codec == "utf-8" else codec, block_size=8 << 20
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, quote_char='"', newlines_in_values=False, ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+        if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
+            return _NOT_UTF8
+        return None
+    if invalid:
+        return None
+    import pyarrow.compute as pc
+
+    for column in table.columns:  # a quoted field may hold a line break: then lines are not records
+        if pc.any(pc.match_substring(column, "\n")).as_py():
+            return None
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get,
+                            self_destruct=True, split_blocks=True)
+    return frame.set_axis(range(width), axis=1)
+
+
+def _read_exact(body: str, delimiter: str, width: int, first_line: int):
+    """Every record of ``body`` with the line it starts on, parsed in Python.
+
+    A quoted field may span lines (a note with a line break). But when a quote opens
+    and the following lines look like records of their own (as many delimiters as the
+    header needs), the quote is *stray*: its line is excluded ("unbalanced quote") and
+    the following lines are read as the records they are -- never swallowed.
+
+    Returns (frame of text cells, line numbers per record, pre-excluded rows, notes).
+    """
+    physical = body.split("\n")
+    if physical and physical[-1] == "":
+        physical.pop()
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    excluded: list[tuple[int, str, tuple]] = []
+    multiline = []
+    i = 0
+    n = len(physical)
+    while i < n:
+        line = physical[i].rstrip("\r") if physical[i].endswith("\r") else physical[i]
+        fields = _split(line, delimiter)
+        if fields is not None:
+            rows.append(fields)
+            numbers.append(first_line + i)
+            i += 1
+            continue
+        # an open quote: join the following lines until it closes, unless they are records themselves
+        joined = line
+        j = i + 1
+        closed = None
+        while j < n and j - i <= _JOIN_LIMIT:
+            nxt = physical[j].rstrip("\r")
+            if _looks_like_record(nxt, delimiter, width):
+                break
+            joined = joined + "\n" + nxt
+            fields = _split(joined, delimiter)
+            if fields is not None:
+                closed = fields
+                break
+            j += 1
+        if closed is not None and len(closed) <= width:
+            rows.append(closed)
+            numbers.append(first_line + i)
+            multiline.append(first_line + i)
+            i = j + 1
+        else:
+            excluded.append((first_line + i, "unbalanced_quote", tuple(line.split(delimiter))))
+            i += 1
+    widest = max([width] + [len(r) for r in rows])
+    columns = {}
+    for k in range(widest):
+        columns[k] = pd.array([r[k] if k < len(r) else None for r in rows], dtype=_TEXT_DTYPE)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    notes = []
+    if multiline:
+        notes.append(("multiline", ", ".join(map(str, multiline[:5])) + (", …" if len(multiline) > 5 else "")))
+    return frame, np.asarray(numbers, dtype=np.int64), excluded, notes
+
+
+def _split(line: str, delimiter: str) -> list[str] | None:
+    """The fields of one record, or None when a quote opens and does not close in ``line``."""
+    if '"' not in line:
+        return line.split(delimiter)
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+    except StopIteration:  # pragma: no cover
+        return []
+    return next(csv.reader([line], delimiter=delimiter))  # a quote inside a field: taken as written
+
+
+def _looks_like_record(line: str, delimiter: str, width: int) -> bool:
+    return width > 1 and line.count(delimiter) >= width - 1 and _split(line, delimiter) is not None
 
 
 def _show_delimiter(delimiter: str) -> str:
     return t("load.delimiter_tab") if delimiter == "\t" else f'"{delimiter}"'
-
-
-def _read_csv_body(body: str, delimiter: str, width: int) -> pd.DataFrame:
-    """Every field of every record as text ("" for empty), blank lines included (as rows)."""
-    if not body.strip():
-        return pd.DataFrame(index=pd.RangeIndex(0))
-    frame = _read_csv_body_arrow(body, delimiter, width)
-    if frame is not None:
-        return frame
-    kwargs = dict(
-        sep=delimiter,
-        header=None,
-        dtype=str,
-        na_filter=False,
-        skip_blank_lines=False,
-        quotechar='"',
-        engine="c",
-    )
-    try:
-        return pd.read_csv(io.StringIO(body), **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        # a later record has more fields than the first (or the first is blank):
-        # read with the widest record's width
-        widest = max((len(r) for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)), default=1)
-        return pd.read_csv(io.StringIO(body), names=list(range(widest)), **kwargs)
-
-
-def _read_csv_body_arrow(body: str, delimiter: str, width: int) -> pd.DataFrame | None:
-    """The fast path (pyarrow's parser, ~10x pandas' here) for a body whose every non-blank
-    record has ``width`` fields; None when pyarrow is missing or a record has another width."""
-    if width < 1 or _MAJOR < 3:
-        return None
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:
-        return None
-    names = [str(j) for j in range(width)]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    text = pd.StringDtype("pyarrow", na_value=np.nan)
-    frame = table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get)
-    return frame.set_axis(range(width), axis=1)
 
 
 # --- Excel ---

@@ -25,11 +25,15 @@ from ..._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
 from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
-from ._common import _CODE, _RANGES, _REASONS, _TEXT_DTYPE, _is_empty  # noqa: F401
+from ._common import (
+    _AMOUNT, _CODE, _EVENT_DATES, _GENERATED, _RANGES, _REASONS, _REPEATING_KEY, _TEXT_DTYPE, DATE_FUTURE_DAYS,
+    DATE_SPREAD, PLACEHOLDER_IDS, TOTAL_WORDS, _is_empty,
+)
+from ._identity import placeholder_key, suspected_groups, total_key
 from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
-from ._cells import _Converted, _as_bool_array, _convert, _is_text_dtype  # noqa: F401
+from ._cells import _Converted, _as_bool_array, _convert, _decide_separators, _is_text_dtype, _parse_numbers
 
 
 def _empty_cells(s: pd.Series) -> np.ndarray:
@@ -68,7 +72,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             rows = np.flatnonzero(~blank)
             read_as.append(("blank", str(int(blank.sum()))))
     n = len(rows)
-    if n == 0:
+    if n == 0 and not source.pre_excluded:
         if source.is_file and source.header_line is not None:
             message = t("load_errors.no_rows", file=source.name, where=t("load.line"), line=source.header_line)
         else:
@@ -110,7 +114,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
                 file=source.name if source.is_file else None,
                 column=column,
             )
-    missing_cols = [c for c in required_columns(table) if c not in used]
+    missing_cols = [c for c in required_columns(table) if c not in used and c != _GENERATED.get(table)]
     if missing_cols:
         raise _missing_columns_error(
             source.name,
@@ -134,12 +138,22 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         where_col[hit] = j
     converted: dict[str, _Converted] = {}
     decimal_comma, date_notes = [], {}
+    row_data = (lambda j: data[j]) if n == n_all else (lambda j: data[j].iloc[rows])
+    separators = _decide_separators(
+        {c.name: row_data(position[c.name]) for c in spec.values() if c.kind in ("float", "int") and c.name in position},
+        options, source, rows,
+    )
+    for note in separators.notes:
+        read_as.append(note)
     for column in spec.values():
         if column.name not in position:
             continue
         j = position[column.name]
-        cells = data[j] if n == n_all else data[j].iloc[rows]
-        conv = _convert(cells, column.kind, options, _RANGES.get((table, column.name)))
+        cells = row_data(j)
+        col_options = dict(options)
+        if column.name in separators.decimal:
+            col_options["decimal"] = separators.decimal[column.name]
+        conv = _convert(cells, column.kind, col_options, _RANGES.get((table, column.name)))
         converted[column.name] = conv
         problems = conv.bad.copy()
         if column.required:
@@ -154,10 +168,47 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             else:
                 date_notes.setdefault(conv.note[0], []).append(column.name)
 
-    # a repeated id: the first one (in source order) is kept, the later ones excluded
+    first_col = next((j for j, h in enumerate(headers) if h), 0)
+    # a header repeated inside the data (two exports pasted together)
+    repeated = _repeated_header(data, rows, headers, names, position)
+    reason[repeated] = _CODE["repeated_header"]
+    where_col[repeated] = first_col
+    # a totals line ("Итого", "Total") in an id column or the first column
+    totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec))] + [first_col],
+                           options.get("total_words", TOTAL_WORDS))
+    hit = totals & ~repeated
+    reason[hit] = _CODE["totals_line"]
+    where_col[hit] = first_col
+    findings: list[tuple[str, str]] = []
+
+    # implausible event dates (far outside the bulk, or in the future)
+    if (table, "date") in _EVENT_DATES and "date" in converted:
+        bad_date, window = _implausible_dates(converted["date"], options.get("date_range"))
+        hit = bad_date & (reason == 0)
+        if hit.any():
+            reason[hit] = _CODE["implausible_date"]
+            where_col[hit] = position["date"]
+        if window is not None and bad_date.any():  # (the window moves with the day of reading: shown when used)
+            read_as.append(("date_window", window))
+
+    # ids: placeholders excluded, look-alikes listed (or merged on request)
+    identity: list[tuple[str, ...]] = []
+    if "client_id" in converted:
+        conv = converted["client_id"]
+        placeholder, identity, merged = _identities(conv, reason, options)
+        hit = placeholder & (reason == 0)
+        if hit.any():
+            reason[hit] = _CODE["placeholder_id"]
+            where_col[hit] = position["client_id"]
+        if identity:
+            shown = "; ".join(" = ".join(g) for g in identity[:5]) + (" …" if len(identity) > 5 else "")
+            findings.append(("merged" if merged else "identity", f"{len(identity)}: {shown}"))
+
+    # a repeated id: the first one (in source order) is kept, the later ones excluded; in orders,
+    # a repeated document number is normal (the lines of one document) and kept
     first_of: dict[int, int] = {}
-    key = next((c.name for c in spec.values() if c.key), None)
-    if key in converted:
+    key = _key_of(spec)
+    if key in converted and table not in _REPEATING_KEY:
         ids = pd.Series(converted[key].values)
         has_id = ~converted[key].missing
         codes, _ = pd.factorize(ids)
@@ -170,8 +221,39 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
                 first_of[int(i)] = int(first_pos[codes[i]])
             reason[fresh] = _CODE["duplicate_id"]
             where_col[fresh] = position[key]
+    elif key in converted:
+        # repeated document numbers are lines of one document: kept and only counted
+        pass
+    if key not in position and table in _GENERATED:
+        read_as.append(("generated_ids", key))
 
-    excluded = _excluded(source, data, rows, reason, where_col, names, headers, raw_columns, first_of)
+    # lines identical in every column: possible double exports, kept unless duplicates="drop"
+    copies, first_copy = _identical_rows(data, rows, reason)
+    if copies.any():
+        lines_of = source.labels(rows[np.flatnonzero(copies)[:5]])
+        text = f"{int(copies.sum())} ({', '.join(map(str, lines_of))}{', …' if copies.sum() > 5 else ''})"
+        if options.get("duplicates", "keep") == "drop":
+            reason[copies] = _CODE["double_export"]
+            where_col[copies] = first_col
+            for i in np.flatnonzero(copies):
+                first_of[int(i)] = int(first_copy[i])
+            findings.append(("double_export_dropped", text))
+        else:
+            findings.append(("double_export_kept", text))
+
+    amount_column = _AMOUNT.get(table)
+    amounts = None
+    if amount_column in converted:
+        amounts = _lenient_amounts(row_data(position[amount_column]), converted[amount_column], reason,
+                                   separators.decimal.get(amount_column, options.get("decimal")))
+    excluded = _excluded(source, data, rows, reason, where_col, names, headers, raw_columns, first_of, amounts)
+    if source.pre_excluded:
+        extra = tuple(
+            ExcludedRow(line=line, reason=why, column="", value=raw[0] if len(raw) == 1 else None,
+                        raw=_fit(raw, len(raw_columns)))
+            for line, why, raw in source.pre_excluded
+        )
+        excluded = tuple(sorted(excluded + extra, key=lambda e: e.line))
     keep = reason == 0
     if not keep.any():
         # nothing usable: raised by _act_on_exclusions with the details
@@ -207,14 +289,27 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         read_as.append(("not_in_file", ", ".join(absent)))
     if kept:
         read_as.append(("extra", ", ".join(name for _, name in kept)))
+    amount_loaded = 0.0
+    if amount_column in converted and keep.any():
+        amount_loaded = float(np.nansum(np.asarray(converted[amount_column].values, dtype="float64")[keep]))
+    if key in position and table in _REPEATING_KEY and keep.any() and key in frame.columns:
+        repeats = int(len(frame) - frame[key].nunique(dropna=True) - frame[key].isna().sum())
+        if repeats > 0:
+            findings.append(("repeated_documents", str(repeats)))
+    if key not in position and table in _GENERATED and len(frame):
+        frame.insert(0, key, _line_ids(source, rows[keep], frame.index))
     report = LoadReport(
         source=source.name,
         table=table,
         where=source.where,
-        rows_read=n,
+        rows_read=n + len(source.pre_excluded),
         excluded=excluded,
         raw_columns=tuple(raw_columns),
         read_as=tuple(read_as),
+        findings=tuple(findings),
+        identity=tuple(identity),
+        amount_column=amount_column if amount_column in converted else None,
+        amount_loaded=amount_loaded,
     )
     return frame, report
 
@@ -229,6 +324,7 @@ def _excluded(
     headers: list[str],
     raw_columns: list[str],
     first_of: dict[int, int],
+    amounts: np.ndarray | None = None,
 ) -> tuple[ExcludedRow, ...]:
     bad = np.flatnonzero(reason > 0)
     if not len(bad):
@@ -264,7 +360,165 @@ def _excluded(
                 column=column,
                 value=value,
                 raw=raw,
-                first_line=firsts.get(first_of.get(int(i))) if code == "duplicate_id" else None,
+                first_line=firsts.get(first_of.get(int(i))) if code in ("duplicate_id", "double_export") else None,
+                amount=None if amounts is None or np.isnan(amounts[i]) else float(amounts[i]),
             )
         )
     return tuple(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# the checks of step 4 beyond single cells
+# ----------------------------------------------------------------------------------------------
+
+
+def _key_of(spec: dict) -> str | None:
+    return next((c.name for c in spec.values() if c.key), None)
+
+
+def _fit(raw: tuple, width: int) -> tuple:
+    raw = tuple(raw)[:width]
+    return raw + (None,) * (width - len(raw))
+
+
+def _line_ids(source: _Source, positions: np.ndarray, index: pd.Index) -> pd.api.extensions.ExtensionArray:
+    """Generated line ids: ``L<line>`` for a file (its line number), the index label for a frame."""
+    if source.where == "index":
+        return pd.array([str(i) for i in index], dtype=_TEXT_DTYPE)
+    return pd.array([f"L{n}" for n in source.labels(positions)], dtype=_TEXT_DTYPE)
+
+
+def _text_column(s: pd.Series) -> pd.Series | None:
+    return s if _is_text_dtype(s) else None
+
+
+def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], names: list, position: dict
+                     ) -> np.ndarray:
+    """Rows whose cells repeat the header in every named column that has a canonical meaning."""
+    n = len(rows)
+    out = np.zeros(n, dtype=bool)
+    cols = [j for j in position.values() if headers[j]]
+    if not cols:
+        return out
+    j0 = cols[0]
+    first = data[j0] if len(rows) == data.shape[0] else data[j0].iloc[rows]
+    if not _is_text_dtype(first):
+        first = first.astype(_TEXT_DTYPE)
+    candidate = _as_bool_array(first.str.strip().str.casefold() == headers[j0].casefold())
+    if not candidate.any():
+        return out
+    for j in cols[1:]:
+        idx = np.flatnonzero(candidate)
+        col = data[j].iloc[rows[idx]].astype(_TEXT_DTYPE)
+        same = _as_bool_array(col.str.strip().str.casefold() == headers[j].casefold())
+        candidate[idx[~same]] = False
+    return candidate
+
+
+def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tuple) -> np.ndarray:
+    keys = {total_key(w) for w in words}
+    out = np.zeros(len(rows), dtype=bool)
+    for j in dict.fromkeys(j for j in columns if j is not None):
+        col = data[j] if len(rows) == data.shape[0] else data[j].iloc[rows]
+        if not _is_text_dtype(col):
+            col = col.astype(_TEXT_DTYPE)
+        lower = col.str.strip().str.casefold()
+        # cheap first pass on the start of the cell, then the exact key on the few candidates
+        starts = np.zeros(len(rows), dtype=bool)
+        for w in {k.split(" ")[0][:3] for k in keys}:
+            starts |= _as_bool_array(lower.str.startswith(w))
+        for i in np.flatnonzero(starts):
+            value = col.iloc[i]
+            if isinstance(value, str) and total_key(value) in keys:
+                out[i] = True
+    return out
+
+
+def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | None]:
+    """Event dates outside the plausible window, and the window as text for the report.
+
+    Default window: from the first quartile minus ``DATE_SPREAD`` times the interquartile span
+    (at least a year) to the third quartile plus as much, and never later than the day of
+    reading plus ``DATE_FUTURE_DAYS`` days. ``date_range=(first, last)`` sets it instead.
+    """
+    values = np.asarray(conv.values, dtype="datetime64[ns]")
+    ok = ~np.isnat(values)
+    if not ok.any():
+        return np.zeros(len(values), dtype=bool), None
+    if date_range is not None:
+        lo, hi = (np.datetime64(pd.Timestamp(d).normalize(), "ns") for d in date_range)
+    else:
+        days = values[ok].astype("datetime64[D]").astype(np.int64)
+        q1, q3 = np.percentile(days, [25, 75], method="nearest")
+        span = max(int(q3 - q1), 365)
+        today = np.datetime64(pd.Timestamp.now().normalize(), "D").astype(np.int64)
+        lo_d = int(q1) - DATE_SPREAD * span
+        hi_d = min(int(q3) + DATE_SPREAD * span, int(today) + DATE_FUTURE_DAYS)
+        lo, hi = (np.datetime64(int(d), "D").astype("datetime64[ns]") for d in (lo_d, hi_d))
+    bad = ok & ((values < lo) | (values > hi))
+    window = f"{str(lo)[:10]} … {str(hi)[:10]}"
+    return bad, window
+
+
+def _identities(conv: _Converted, reason: np.ndarray, options: dict):
+    """Placeholder rows, suspected duplicate groups, and whether they were merged (in ``conv``)."""
+    values = pd.Series(conv.values)
+    codes, uniques = pd.factorize(values)
+    placeholders = options.get("placeholders", PLACEHOLDER_IDS)
+    keys = {placeholder_key(p) for p in placeholders}
+    bad_codes = [i for i, u in enumerate(uniques) if isinstance(u, str) and placeholder_key(u) in keys]
+    placeholder = np.isin(codes, bad_codes) if bad_codes else np.zeros(len(codes), dtype=bool)
+    usable = (codes >= 0) & (reason == 0) & ~placeholder
+    counts = np.bincount(codes[usable], minlength=len(uniques))
+    groups = [g for g in suspected_groups(list(uniques), counts) if sum(counts[i] > 0 for i in g) > 1]
+    groups = [[i for i in g if counts[i] > 0] for g in groups]
+    identity = [tuple(str(uniques[i]) for i in g) for g in groups]
+    merged = bool(options.get("merge_identities")) and bool(groups)
+    if merged:
+        target = np.arange(len(uniques))
+        for g in groups:
+            target[g] = g[0]  # the most frequent spelling
+        new = np.where(codes >= 0, target[np.maximum(codes, 0)], -1)
+        merged_values = pd.array(np.asarray(uniques, dtype=object)[np.maximum(new, 0)], dtype=_TEXT_DTYPE)
+        merged_values[codes < 0] = None
+        conv.values = merged_values
+    return placeholder, identity, merged
+
+
+def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Later copies of rows identical in every column (among usable rows), and each one's first copy."""
+    n = len(rows)
+    copies = np.zeros(n, dtype=bool)
+    first = np.full(n, -1, dtype=np.int64)
+    usable = np.flatnonzero(reason == 0)
+    if len(usable) < 2:
+        return copies, first
+    sub = data.iloc[rows[usable]] if len(usable) != data.shape[0] else data
+    hashed = pd.util.hash_pandas_object(sub.reset_index(drop=True), index=False).to_numpy()
+    dup_any = pd.Series(hashed).duplicated(keep=False).to_numpy()
+    if not dup_any.any():
+        return copies, first
+    cand = np.flatnonzero(dup_any)
+    block = sub.iloc[cand].reset_index(drop=True).astype(object).where(lambda f: f.notna(), None)
+    seen: dict[tuple, int] = {}
+    for k, record in enumerate(block.itertuples(index=False, name=None)):
+        i = int(usable[cand[k]])
+        if record in seen:
+            copies[i] = True
+            first[i] = seen[record]
+        else:
+            seen[record] = i
+    return copies, first
+
+
+def _lenient_amounts(cells: pd.Series, conv: _Converted, reason: np.ndarray, decimal: str | None) -> np.ndarray:
+    """The amount of every row, NaN where it cannot be read (for the share of amounts excluded)."""
+    values = np.asarray(conv.values, dtype="float64").copy()
+    lost = np.isnan(values) & (reason > 0)
+    if lost.any() and _is_text_dtype(cells):
+        idx = np.flatnonzero(lost)
+        text = cells.iloc[idx].reset_index(drop=True).str.strip()
+        present = _as_bool_array(text.notna() & (text != ""))
+        parsed, _bad, _words, _used = _parse_numbers(text, present, decimal)
+        values[idx] = parsed
+    return values
