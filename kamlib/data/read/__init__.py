@@ -84,6 +84,7 @@ from ._common import ON_ERROR, PLACEHOLDER_IDS, REPORT_ATTR
 from ._options import _check_options, _check_table, _mapping_and_options
 from ._report import ExcludedRow, LoadReport, _act_on_exclusions, _AttrsReport
 from ._table import _open_source
+from ._summary import AS_OF_SLACK_DAYS, EXCLUDED_LIMIT, LoadSummary, check_as_of, check_excluded, load_summary
 from ._validate import _build
 
 __all__ = [
@@ -100,6 +101,12 @@ __all__ = [
     "ExcludedRow",
     "REPORT_ATTR",
     "PLACEHOLDER_IDS",
+    "load_summary",
+    "LoadSummary",
+    "check_excluded",
+    "check_as_of",
+    "EXCLUDED_LIMIT",
+    "AS_OF_SLACK_DAYS",
 ]
 
 
