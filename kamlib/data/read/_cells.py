@@ -269,6 +269,15 @@ def _date_formats(text: pd.Series, date_format: str | None) -> tuple[pd.Series, 
     if dotted.any():
         part = text[dotted].str.split(" ", n=1).str[0]
         parsed[dotted] = pd.to_datetime(part, format="%d.%m.%Y", errors="coerce").astype(_DATE_DTYPE)
+    timed = _as_bool_array(text.str.contains(":", regex=False)) & (iso | dotted)
+    if timed.any():  # a time of day must be one: 99:99 makes the cell invalid, not a date at midnight
+        parts = text[timed].str.extract(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+        hours = pd.to_numeric(parts[0], errors="coerce")
+        minutes = pd.to_numeric(parts[1], errors="coerce")
+        seconds = pd.to_numeric(parts[2], errors="coerce").fillna(0)
+        wrong = ~((hours <= 23) & (minutes <= 59) & (seconds <= 59)).to_numpy(dtype=bool, na_value=False)
+        idx = np.flatnonzero(timed)[wrong]
+        parsed.iloc[idx] = pd.NaT
     seen = "mixed" if iso.any() and dotted.any() else "iso" if iso.any() else "dotted" if dotted.any() else None
     return parsed, seen
 

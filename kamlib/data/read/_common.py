@@ -36,7 +36,7 @@ HEADER_SEARCH = 50  # lines (CSV) or rows (Excel) searched for the header
 _SHOW = 5  # line numbers shown per group in a message
 _EXAMPLES = 3  # example values shown per group in a message
 _SAMPLE_CHARS = 256 * 1024  # text looked at to find the header and the delimiter
-_DELIMITERS = (";", "\t", ",")  # tried in this order when nothing else decides
+_DELIMITERS = (";", "\t", ",", "|")  # tried in this order when nothing else decides
 _OPTIONS = ("delimiter", "encoding", "decimal", "thousands", "date_format", "header_row", "sheet", "duplicates")
 DUPLICATES = ("keep", "drop")  # what to do with lines identical in every column (possible double exports)
 

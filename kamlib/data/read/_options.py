@@ -185,14 +185,16 @@ def _required(table: str) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 def _check_required(
-    name: str, headers: list[str], table: str, mapping: dict, *, header_line: int | None, searched: bool
+    name: str, headers: list[str], table: str, mapping: dict, *, header_line: int | None, searched: bool,
+    sheets: list[str] | None = None,
 ) -> None:
     """Raise the missing-column error as soon as a file's header is known (before reading its rows)."""
     names = _resolve(headers, table, mapping)
     missing = [c for c in _required(table) if c not in names]
     if missing:
         raise _missing_columns_error(
-            name, headers, table, mapping, missing, names, is_file=True, header_line=header_line if searched else None
+            name, headers, table, mapping, missing, names, is_file=True, header_line=header_line if searched else None,
+            sheets=sheets,
         )
 
 
@@ -206,6 +208,7 @@ def _missing_columns_error(
     *,
     is_file: bool,
     header_line: int | None,
+    sheets: list[str] | None = None,
 ) -> KamDataError:
     shown = [h for h in headers if h]
     available = ", ".join(shown) or "—"
@@ -241,6 +244,10 @@ def _missing_columns_error(
         hints.append(t("load_errors.missing_generic", column=missing[0]))
     if header_line is not None and header_line > 1:  # a guess: say which line, and how to choose another
         hints.append(t("load_errors.header_searched", line=header_line, n=HEADER_SEARCH, where=t("load.line")))
+    elif is_file:
+        hints.append(t("read.header_row_hint", n=HEADER_SEARCH))
+    if is_file and sheets and len(sheets) > 1:
+        hints.append(t("read.sheet_hint", sheets=", ".join(f'"{s}"' for s in sheets)))
     return KamDataError(
         message + ". " + " ".join(hints) if not message.endswith(".") else message + " " + " ".join(hints),
         file=name if is_file else None,

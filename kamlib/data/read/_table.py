@@ -219,6 +219,9 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
     if not head.strip():
         raise KamDataError(t("load_errors.empty_file", file=name), file=name)
     _check_text(head, name)
+    # old Mac line ends (CR only) and stray NUL bytes: read on the exact path, cleaned and recorded
+    cr_only = b"\n" not in head and b"\r" in head
+    nul = b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     given = options.get("encoding")
     decoded: Decoded | None = None
     if given is not None:
@@ -232,6 +235,26 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         if codec is None or codec == "utf-16":
             decoded = analyse(path.read_bytes(), name)
             codec, label = decoded.codec, decoded.label
+    if cr_only or nul:
+        data = path.read_bytes()
+        if given is not None:
+            text = decode_given(data, name, given)
+        elif decoded is not None and decoded.text is not None:
+            text = decoded.text
+        else:
+            decoded = analyse(data, name)
+            codec, label = decoded.codec, decoded.label
+            text = decoded.text if decoded.text is not None else data.decode(codec)
+        del data
+        notes = []
+        if nul:
+            notes.append(("nul_removed", _lines_with(text, "\x00")))
+            text = text.replace("\x00", "")
+        if cr_only:
+            text = text.replace("\r", "\n")
+            notes.append(("cr_line_ends", ""))
+        decoded = Decoded(label, None, text, decoded.bad_lines if decoded else {},
+                          (decoded.notes if decoded else []) + notes)
     if decoded is not None and decoded.text is not None:
         sample_bytes = None
         sample = decoded.text[:_SNIFF_BYTES]
@@ -312,13 +335,18 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
     )
 
 
+def _lines_with(text: str, ch: str) -> str:
+    lines = [i + 1 for i, line in enumerate(text.split("\n")) if ch in line]
+    return ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+
+
 def _check_text(head: bytes, name: str) -> None:
-    """Refuse binary files quickly: NUL bytes (outside UTF-16) or many control characters."""
+    """Refuse binary files quickly: more than a few NUL bytes (outside UTF-16) or control characters."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     sample = head[:8192]
     controls = sum(sample.count(bytes([c])) for c in range(32) if c not in (9, 10, 13, 12))
-    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+    if controls > max(4, len(sample) // 200):
         raise KamDataError(t("load_errors.not_text", file=name), file=name)
 
 

@@ -150,6 +150,11 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             continue
         j = position[column.name]
         cells = row_data(j)
+        if column.unit == "%" and _is_text_dtype(cells):  # "5%", "12,5 %": the unit is already percent
+            marked = _as_bool_array(cells.str.contains("%", regex=False))
+            if marked.any():
+                cells = cells.str.replace(r"\s*%\s*$", "", regex=True)
+                read_as.append(("percent_text", column.name))
         col_options = dict(options)
         if column.name in separators.decimal:
             col_options["decimal"] = separators.decimal[column.name]
@@ -429,9 +434,14 @@ def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tu
             starts |= _as_bool_array(lower.str.startswith(w))
         for i in np.flatnonzero(starts):
             value = col.iloc[i]
-            if isinstance(value, str) and total_key(value) in keys:
+            if isinstance(value, str) and (total_key(value) in keys or total_key(value).startswith(_TOTAL_PREFIXES)):
                 out[i] = True
     return out
+
+
+# a cell starting with one of these words and a space is a (sub)totals line: "Итого за I квартал";
+# English words only match whole ("Total Oil" is a client's name)
+_TOTAL_PREFIXES = ("итого ", "всего ", "итого:", "всего:", "total:", "subtotal ", "subtotal:")
 
 
 def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | None]:
@@ -514,7 +524,8 @@ def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray) ->
 def _lenient_amounts(cells: pd.Series, conv: _Converted, reason: np.ndarray, decimal: str | None) -> np.ndarray:
     """The amount of every row, NaN where it cannot be read (for the share of amounts excluded)."""
     values = np.asarray(conv.values, dtype="float64").copy()
-    lost = np.isnan(values) & (reason > 0)
+    values[reason == _CODE["too_many_fields"]] = np.nan  # the fields slid: the amount read is a guess
+    lost = np.isnan(values) & (reason > 0) & (reason != _CODE["too_many_fields"])
     if lost.any() and _is_text_dtype(cells):
         idx = np.flatnonzero(lost)
         text = cells.iloc[idx].reset_index(drop=True).str.strip()
