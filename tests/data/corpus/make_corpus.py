@@ -710,6 +710,57 @@ csv_case("clients_percent_text_and_blank_dates.csv", "discount_pct written '5%',
          pct_lay, rows, kind="clients")
 CASES[-1]["values"] = {"discount_pct": [5.0, 12.5, 0.0, None]}
 
+# --- more structure and cell cases ----------------------------------------------------------------
+
+rows = B(140, 10, clients=["ООО Ромашка, филиал", "ЗАО Вектор", "ИП Петров, А.В."])
+csv_case("semicolon_with_commas_in_names.csv", "a ';' file whose client names hold commas (the delimiter must still be ';')",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL})
+rows = B(141, 10)
+csv_case("excel_sep_hint_line.csv", "Excel's 'sep=;' hint on line 1, header on line 2", ONEC, rows, pre=["sep=;"],
+         encoding="cp1251", options={"columns": M1C_FULL})
+rows = B(142, 10)
+for r in rows:
+    r.qty = r.qty + 0.5
+csv_case("decimal_comma_quantity.csv", "quantities with decimal commas too ('12,5' kg)", ONEC, rows, encoding="cp1251",
+         options={"columns": M1C_FULL})
+CASES[-1]["values"] = {"quantity": [r.qty for r in rows]}
+rows = B(143, 10)
+csv_case("two_digit_years.csv", "dates dd.mm.yy (05.01.25), the short form of 1C", ONEC_SHORT, rows, encoding="cp1251",
+         options={"columns": M1C}, accept_error=["{file}", "date_format="])
+for r in rows:
+    r.cells = {"date": r.date.strftime("%d.%m.%y")}
+CASES[-1]["_content"] = ("\n".join(render_lines([], ONEC_SHORT, rows)) + "\n").encode("cp1251")
+rows = B(144, 10, clients=CLIENTS_ID)
+for r in rows:
+    r.cells = {"amount": '"' + f"{r.amount:,.2f}".replace(",", " ") + '"'}
+csv_case("space_thousands_decimal_point.csv", 'quoted "1 234.50" (space thousands, decimal point) in a comma file', STD, rows)
+rows = B(145, 10, clients=CLIENTS_ID)
+rows[3].status, rows[3].cells = "excluded", {"client": ""}
+rows[6].status, rows[6].cells = "excluded", {"date": ""}
+csv_case("missing_client_and_date.csv", "an empty client_id on line 5 and an empty date on line 8 (amounts lost, reported)", STD, rows)
+rows = B(146, 10)
+last = rows[-1]
+last.status = "excluded"
+last.line = f"{last.doc};{dotted(last.date)};{last.client};{last.product}"
+last.amount = None
+csv_case("truncated_last_line.csv", "the export was cut off: the last line stops after the product (no quantity, no amount)",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL}, final_eol=False)
+rows = B(147, 10)
+rows.append(R(line="\x1a", status="either", sale=False))
+csv_case("dos_eof_marker.csv", "CRLF file ending with a DOS end-of-file byte (Ctrl-Z, 0x1A) on its own line", ONEC, rows,
+         encoding="cp1251", eol="\r\n", options={"columns": M1C_FULL})
+rows = B(148, 8, clients=["00123", "00456", "07890"])
+for r in rows[::2]:
+    r.cells = {"client": f'="{r.client}"'}
+    r.status = "either"
+csv_case("excel_text_formula_ids.csv", "client ids written =\"00123\" (Excel's trick to keep leading zeros)",
+         Layout(STD.cols, delim=";", num=comma, date=dotted), rows)
+rows = B(149, 10)
+csv_case("tab_decimal_comma.tsv", "tab-separated with decimal commas and no-break-space thousands", Layout(ONEC.cols, delim="\t"),
+         rows, encoding="cp1251", options={"columns": M1C_FULL}, notes=["decimal"])
+cl = client_rows(["C001", "C002", "C003"]) + [R("C002", status="excluded", cells={"name": "Компания C002 (дубль)", "type": "wholesale"})]
+csv_case("clients_duplicate_id.csv", "clients file with C002 twice (the first is kept, line 5 reported)", cl_lay, cl, kind="clients")
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
@@ -838,6 +889,21 @@ def build_blank_dates(book):
 
 add("xlsx_blank_optional_date.xlsx", "clients with an entirely blank first_deal_date column", xlsx_bytes(build_blank_dates),
     kind="clients", expect=expectations([], [R("C001"), R("C002"), R("C003")]))
+def build_formulas(book):
+    sheet = book.active
+    sheet.title = "Продажи"
+    xl_rows(sheet, [], XL, FORMULA_ROWS)
+
+
+FORMULA_ROWS = B(150, 8)
+for _r in FORMULA_ROWS[2::3]:
+    _r.status, _r.amount = "excluded", None  # a formula with no stored value: the amount cannot be read
+    _r.xl = {"amount": "=E2*100"}
+add("xlsx_formulas_without_values.xlsx", "amounts typed as formulas in a workbook saved by a script (no cached values)",
+    xlsx_bytes(build_formulas), options={"columns": M1C_FULL}, expect=expectations([], FORMULA_ROWS))
+rows = B(151, 8)
+rows[4].status, rows[4].amount, rows[4].xl = "excluded", None, {"amount": "#DIV/0!"}
+xlsx_case("xlsx_error_cell.xlsx", "an amount cell holding the error #DIV/0!", XL, rows, options={"columns": M1C_FULL})
 add("xlsx_empty_workbook.xlsx", "a workbook with one empty sheet", xlsx_bytes(lambda book: None), error=["{file}"])
 
 # --- not a table at all -------------------------------------------------------------------------
