@@ -48,6 +48,7 @@ class _Source:
     keep_index: pd.Index | None = None  # a DataFrame's own index
     read_as: list[tuple[str, str]] = field(default_factory=list)
     pre_excluded: list = field(default_factory=list)  # (line, reason, raw) found before the cells are read
+    percent_cells: dict = field(default_factory=dict)  # Excel: column position -> rows formatted as percent
 
 
 def _open_source(path_or_frame: object, table: str, mapping: dict, options: dict) -> _Source:
@@ -544,46 +545,108 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
                     )
                 sheet_name = sheet
             ws = book[sheet_name]
-            ws.reset_dimensions()  # some writers store wrong dimensions; read what is there
-            rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+            cells, percent = _sparse_cells(book, ws)
         finally:
             book.close()
-    while rows and all(_is_empty(v) for v in rows[-1]):
-        rows.pop()
-    if not rows:
+    if not cells:
         raise KamDataError(t("load_errors.empty_file", file=name), file=name)
+    numbers = sorted(cells)  # row numbers that hold a value (a far-away cell adds one, not a million)
+    search = [r for r in numbers if r <= numbers[0] + HEADER_SEARCH - 1] if options.get("header_row") is None else []
+
+    def row_values(r: int, width: int | None = None) -> list:
+        row = cells.get(r, {})
+        width = width if width is not None else (max(row) if row else 0)
+        return [row.get(c) for c in range(1, width + 1)]
+
     header_row = options.get("header_row")
     searched = False
     if header_row is not None:
-        h = header_row - 1
+        h = header_row
     else:
-        h = next(
-            (i for i, r in enumerate(rows[:HEADER_SEARCH]) if _has_required([_clean_header(v) for v in r], table, mapping)),
-            None,
-        )
+        h = next((r for r in search if _has_required([_clean_header(v) for v in row_values(r)], table, mapping)), None)
         if h is None:  # as for CSV: the widest row is taken as the header
             searched = True
-            h = _widest(rows[:HEADER_SEARCH])
-    header = [_clean_header(v) for v in rows[h]] if h < len(rows) else []
-    _check_required(name, header, table, mapping, header_line=h + 1, searched=searched)
-    body = rows[h + 1 :]
-    width = max([len(header)] + [len(r) for r in body])
-    grid = np.full((len(body), width), None, dtype=object)
+            widest = _widest(row_values(r) for r in search)
+            h = search[widest] if widest is not None else numbers[0]
+    header = [_clean_header(v) for v in row_values(h)]
+    _check_required(name, header, table, mapping, header_line=h, searched=searched, sheets=names)
+    width = len(header)
+    body = [r for r in numbers if r > h]
+    beyond = [r for r in body if max(cells[r]) > width]
+    grid = np.full((len(body), width + (1 if beyond else 0)), None, dtype=object)
     for i, r in enumerate(body):
-        grid[i, : len(r)] = r
-    frame = pd.DataFrame(grid, columns=range(width), dtype=object)
-    headers = header + [""] * (width - len(header))
+        for c, v in cells[r].items():
+            if c <= width:
+                grid[i, c - 1] = v
+            elif grid[i, width] is None:
+                grid[i, width] = v  # the first value beyond the header: the row is misaligned
+    frame = pd.DataFrame(grid, columns=range(grid.shape[1]), dtype=object)
+    headers = header + [""] * (grid.shape[1] - width)
     read_as = [("format", "Excel"), ("sheet", sheet_name)]
-    if h > 0:
-        read_as.append(("header", str(h + 1)))
-    first_data = h + 2
+    if h > 1:
+        read_as.append(("header", str(h)))
+    row_numbers = np.asarray(body, dtype=np.int64)
+    blank = (body[-1] - h - len(body)) if body else 0
+    if blank > 0:
+        read_as.append(("blank", str(blank)))
+    percent_positions = {}
+    index_of = {r: i for i, r in enumerate(body)}
+    for (r, c) in percent:
+        if r in index_of and c <= width:
+            percent_positions.setdefault(c - 1, []).append(index_of[r])
     return _Source(
         name,
         "line",
         headers,
         frame,
-        lambda pos: (np.asarray(pos, dtype=np.int64) + first_data).tolist(),
+        lambda pos: row_numbers[np.asarray(pos, dtype=np.int64)].tolist(),
         skip_blank=True,
-        header_line=h + 1,
+        header_line=h,
+        header_width=width,
         read_as=read_as,
+        percent_cells={j: np.asarray(v, dtype=np.int64) for j, v in percent_positions.items()},
     )
+
+
+def _sparse_cells(book, ws) -> tuple[dict[int, dict[int, object]], set[tuple[int, int]]]:
+    """The non-empty cells of a read-only sheet, by row and column number, and the numeric cells
+    formatted as percent. Streams the sheet's XML: a cell at XFD1048576 costs one entry, not a grid
+    of a million rows (openpyxl's own row iterator fills the gaps)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    def number_format(style_id) -> str:
+        try:
+            fmt_id = book._cell_styles[int(style_id)].numFmtId
+        except (IndexError, TypeError, ValueError, AttributeError):
+            return ""
+        if fmt_id in BUILTIN_FORMATS:
+            return BUILTIN_FORMATS[fmt_id]
+        try:
+            return book._number_formats[fmt_id - 164]
+        except (IndexError, AttributeError):
+            return ""
+
+    cells: dict[int, dict[int, object]] = {}
+    percent: set[tuple[int, int]] = set()
+    formats: dict[object, bool] = {}
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for r, row in parser.parse():
+            found = {}
+            for cell in row:
+                value = cell.get("value")
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                c = cell["column"]
+                found[c] = value
+                style = cell.get("style_id")
+                if style and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if style not in formats:
+                        formats[style] = "%" in number_format(style)
+                    if formats[style]:
+                        percent.add((r, c))
+            if found:
+                cells[r] = found
+    return cells, percent

@@ -150,6 +150,12 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             continue
         j = position[column.name]
         cells = row_data(j)
+        if column.unit == "%" and j in source.percent_cells:  # Excel shows 0.05 as 5 %: the unit is 0-100
+            at = source.percent_cells[j]
+            cells = cells.copy()
+            positions = np.flatnonzero(np.isin(rows, at)) if n != n_all else at
+            cells.iloc[positions] = [v * 100 for v in cells.iloc[positions]]
+            read_as.append(("percent_cells", column.name))
         if column.unit == "%" and _is_text_dtype(cells):  # "5%", "12,5 %": the unit is already percent
             marked = _as_bool_array(cells.str.contains("%", regex=False))
             if marked.any():
