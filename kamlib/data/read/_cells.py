@@ -100,6 +100,7 @@ class _Converted:
     missing: np.ndarray  # bool: the cell is empty
     bad: np.ndarray  # int8: 0 or a reason code
     note: tuple[str, str] | None = None  # how it was read, for the report
+    codes: np.ndarray | None = None  # client ids: their factorised codes (set by the identity check)
 
 
 def _convert_text(s: pd.Series) -> _Converted:

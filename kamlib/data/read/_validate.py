@@ -29,7 +29,7 @@ from ._common import (
     _AMOUNT, _CODE, _EVENT_DATES, _GENERATED, _RANGES, _REASONS, _REPEATING_KEY, _TEXT_DTYPE, DATE_FUTURE_DAYS,
     DATE_SPREAD, PLACEHOLDER_IDS, TOTAL_WORDS, _is_empty,
 )
-from ._identity import placeholder_key, suspected_groups, total_key
+from ._identity import identity_keys, placeholder_key, placeholder_keys, total_key
 from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
@@ -239,7 +239,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         read_as.append(("generated_ids", key))
 
     # lines identical in every column: possible double exports, kept unless duplicates="drop"
-    copies, first_copy = _identical_rows(data, rows, reason)
+    copies, first_copy = _identical_rows(data, rows, reason, converted)
     if copies.any():
         lines_of = source.labels(rows[np.flatnonzero(copies)[:5]])
         text = f"{int(copies.sum())} ({', '.join(map(str, lines_of))}{', …' if copies.sum() > 5 else ''})"
@@ -403,9 +403,28 @@ def _text_column(s: pd.Series) -> pd.Series | None:
     return s if _is_text_dtype(s) else None
 
 
+def _arrow_of(s: pd.Series):
+    """The pyarrow array behind a text column (None when it is not Arrow-backed)."""
+    chunked = getattr(s.array, "_pa_array", None)
+    return chunked
+
+
+def _match(s: pd.Series, pattern: str) -> np.ndarray:
+    """Cells matching a regular expression, ignoring case (pyarrow's RE2 when the column is Arrow text)."""
+    arrow = _arrow_of(s)
+    if arrow is not None:
+        import pyarrow.compute as pc
+
+        hit = pc.match_substring_regex(arrow, pattern, ignore_case=True)
+        return hit.to_numpy(zero_copy_only=False).astype(bool, copy=False) if hit.null_count == 0 else \
+            np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    text = s if _is_text_dtype(s) else s.astype(_TEXT_DTYPE)
+    return _as_bool_array(text.str.contains(pattern, case=False, regex=True))
+
+
 def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], names: list, position: dict
                      ) -> np.ndarray:
-    """Rows whose cells repeat the header in every named column that has a canonical meaning."""
+    """Rows whose cells repeat the header in every column that has a canonical meaning."""
     n = len(rows)
     out = np.zeros(n, dtype=bool)
     cols = [j for j in position.values() if headers[j]]
@@ -413,9 +432,7 @@ def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], n
         return out
     j0 = cols[0]
     first = data[j0] if len(rows) == data.shape[0] else data[j0].iloc[rows]
-    if not _is_text_dtype(first):
-        first = first.astype(_TEXT_DTYPE)
-    candidate = _as_bool_array(first.str.strip().str.casefold() == headers[j0].casefold())
+    candidate = _match(first.reset_index(drop=True), r"^\s*" + re.escape(headers[j0]) + r"\s*$")
     if not candidate.any():
         return out
     for j in cols[1:]:
@@ -431,13 +448,8 @@ def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tu
     out = np.zeros(len(rows), dtype=bool)
     for j in dict.fromkeys(j for j in columns if j is not None):
         col = data[j] if len(rows) == data.shape[0] else data[j].iloc[rows]
-        if not _is_text_dtype(col):
-            col = col.astype(_TEXT_DTYPE)
-        lower = col.str.strip().str.casefold()
-        # cheap first pass on the start of the cell, then the exact key on the few candidates
-        starts = np.zeros(len(rows), dtype=bool)
-        for w in {k.split(" ")[0][:3] for k in keys}:
-            starts |= _as_bool_array(lower.str.startswith(w))
+        words_re = "|".join(sorted({re.escape(k.split(" ")[0]) for k in keys}))
+        starts = _match(col.reset_index(drop=True), rf"^\s*[\(\[]?(?:{words_re})")
         for i in np.flatnonzero(starts):
             value = col.iloc[i]
             if isinstance(value, str) and (total_key(value) in keys or total_key(value).startswith(_TOTAL_PREFIXES)):
@@ -478,47 +490,71 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
 
 def _identities(conv: _Converted, reason: np.ndarray, options: dict):
     """Placeholder rows, suspected duplicate groups, and whether they were merged (in ``conv``)."""
-    values = pd.Series(conv.values)
-    codes, uniques = pd.factorize(values)
+    codes, uniques = pd.factorize(pd.Series(conv.values))
+    uniq = pd.Series(np.asarray(uniques, dtype=object))
     placeholders = options.get("placeholders", PLACEHOLDER_IDS)
     keys = {placeholder_key(p) for p in placeholders}
-    bad_codes = [i for i, u in enumerate(uniques) if isinstance(u, str) and placeholder_key(u) in keys]
-    placeholder = np.isin(codes, bad_codes) if bad_codes else np.zeros(len(codes), dtype=bool)
+    is_placeholder = placeholder_keys(uniq).isin(keys).to_numpy(dtype=bool, na_value=False)
+    bad_codes = np.flatnonzero(is_placeholder)
+    placeholder = np.isin(codes, bad_codes) if len(bad_codes) else np.zeros(len(codes), dtype=bool)
     usable = (codes >= 0) & (reason == 0) & ~placeholder
     counts = np.bincount(codes[usable], minlength=len(uniques))
-    groups = [g for g in suspected_groups(list(uniques), counts) if sum(counts[i] > 0 for i in g) > 1]
-    groups = [[i for i in g if counts[i] > 0] for g in groups]
-    identity = [tuple(str(uniques[i]) for i in g) for g in groups]
-    merged = bool(options.get("merge_identities")) and bool(groups)
+    ident = identity_keys(uniq)
+    key_codes, _ = pd.factorize(ident)
+    shared = pd.Series(key_codes).duplicated(keep=False).to_numpy() & (counts > 0)
+    groups: dict[int, list[int]] = {}
+    for i in np.flatnonzero(shared):
+        groups.setdefault(int(key_codes[i]), []).append(int(i))
+    ordered = [sorted(g, key=lambda i: (-counts[i], i)) for g in groups.values() if len(g) > 1]
+    identity = [tuple(str(uniques[i]) for i in g) for g in ordered]
+    merged = bool(options.get("merge_identities")) and bool(ordered)
     if merged:
         target = np.arange(len(uniques))
-        for g in groups:
+        for g in ordered:
             target[g] = g[0]  # the most frequent spelling
         new = np.where(codes >= 0, target[np.maximum(codes, 0)], -1)
         merged_values = pd.array(np.asarray(uniques, dtype=object)[np.maximum(new, 0)], dtype=_TEXT_DTYPE)
         merged_values[codes < 0] = None
         conv.values = merged_values
+    conv.codes = codes  # reused by the double-export check
     return placeholder, identity, merged
 
 
-def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Later copies of rows identical in every column (among usable rows), and each one's first copy."""
+def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, converted: dict
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Later copies of rows identical in every column (among usable rows), and each one's first copy.
+
+    Candidates first, cheaply: rows equal in the converted canonical columns (a 64-bit mix of
+    their factorised codes); only those are compared cell by cell.
+    """
     n = len(rows)
     copies = np.zeros(n, dtype=bool)
     first = np.full(n, -1, dtype=np.int64)
     usable = np.flatnonzero(reason == 0)
     if len(usable) < 2:
         return copies, first
-    sub = data.iloc[rows[usable]] if len(usable) != data.shape[0] else data
-    hashed = pd.util.hash_pandas_object(sub.reset_index(drop=True), index=False).to_numpy()
-    dup_any = pd.Series(hashed).duplicated(keep=False).to_numpy()
+    mix = np.zeros(n, dtype=np.uint64)
+    for name, conv in converted.items():
+        values = conv.values
+        if getattr(conv, "codes", None) is not None:  # client ids, factorised once already
+            codes = conv.codes
+        elif pd.api.types.is_datetime64_any_dtype(getattr(values, "dtype", None)):
+            codes = np.asarray(values, dtype="datetime64[ns]").view(np.int64)
+        elif getattr(values, "dtype", None) == "float64":
+            codes = np.asarray(values, dtype="float64").view(np.int64)
+        else:
+            continue  # other text columns: compared cell by cell on the candidates only
+        with np.errstate(over="ignore"):
+            mix = mix * np.uint64(0x100000001B3) ^ np.asarray(codes, dtype=np.int64).view(np.uint64)
+    dup_any = pd.Series(mix[usable]).duplicated(keep=False).to_numpy()
     if not dup_any.any():
         return copies, first
-    cand = np.flatnonzero(dup_any)
-    block = sub.iloc[cand].reset_index(drop=True).astype(object).where(lambda f: f.notna(), None)
+    cand = usable[np.flatnonzero(dup_any)]
+    block = data.iloc[rows[cand]].reset_index(drop=True).astype(object)
     seen: dict[tuple, int] = {}
     for k, record in enumerate(block.itertuples(index=False, name=None)):
-        i = int(usable[cand[k]])
+        record = tuple(None if (v is None or (isinstance(v, float) and v != v)) else v for v in record)
+        i = int(cand[k])
         if record in seen:
             copies[i] = True
             first[i] = seen[record]
