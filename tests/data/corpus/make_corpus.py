@@ -761,6 +761,72 @@ csv_case("tab_decimal_comma.tsv", "tab-separated with decimal commas and no-brea
 cl = client_rows(["C001", "C002", "C003"]) + [R("C002", status="excluded", cells={"name": "Компания C002 (дубль)", "type": "wholesale"})]
 csv_case("clients_duplicate_id.csv", "clients file with C002 twice (the first is kept, line 5 reported)", cl_lay, cl, kind="clients")
 
+# --- what 1C and hand-edited files also do ----------------------------------------------------------
+
+# a grouped 1C report: a group line per client (name and subtotal only), detail lines with no client
+rows = []
+for k, client in enumerate(["ООО Ромашка", "ЗАО Вектор", "АО Гранит"]):
+    detail = bulk(3, [client], 160 + k)
+    sub = round(sum(r.amount for r in detail), 2)
+    rows.append(R(None, None, sub, status="excluded", sale=False, line=f"{client};;;;;{ru(sub)}"))
+    for r in detail:
+        r.cells = {"client": ""}
+        r.status = "either"  # filled down from the group line (with a note) or excluded as missing a client
+    rows += detail
+csv_case("grouped_1c_report.csv", "a grouped 1C report: 'client;;;;;subtotal' group lines, detail lines with an empty client",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL}, accept_error=["{file}"])
+rows = B(161, 10)
+lines_ = render_lines([], ONEC, rows)
+csv_case("trailing_delimiter_data_only.csv", "every data line ends with ';' but the header does not (one empty extra field)",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL},
+         encode=lambda ls: ("\n".join([ls[0]] + [x + ";" for x in ls[1:]]) + "\n").encode("cp1251"))
+rows = B(162, 10)
+rows[4].status = "either"
+rows[4].cells = {"product": "Напитки; акция"}
+csv_case("unquoted_delimiter_in_product.csv", "an unquoted ';' inside a product name on line 6 (one field too many)",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL})
+rows = B(163, 10)
+for r in rows:
+    r.cost = round(r.amount * 1.2, 2)  # "Сумма с НДС": the amount with VAT, not the revenue
+csv_case("similar_header_names.csv", "'Сумма' and 'Сумма с НДС' both present; the mapping names 'Сумма'",
+         Layout(ONEC.cols + [("Сумма с НДС", "cost")]), rows, encoding="cp1251", options={"columns": M1C_FULL})
+rows = B(164, 10)
+for r in rows:
+    r.cells = {"date": dotted(r.date) + " 0:00:00"}
+csv_case("dates_1c_with_midnight.csv", "1C dates '05.01.2025 0:00:00' (one-digit hour)", ONEC, rows, encoding="cp1251",
+         options={"columns": M1C_FULL})
+rows = B(165, 12)
+for r in rows[3::4]:
+    r.cells = {"amount": comma(r.amount).replace(",", ".")}
+    r.status = "either"
+csv_case("mixed_decimal_marks.csv", "a ';' file with decimal commas where 3 hand-typed amounts use a point (1234.50)",
+         Layout(ONEC_SHORT.cols, num=comma), rows, encoding="cp1251", options={"columns": M1C})
+rows = B(166, 12, clients=CLIENTS_ID, start=dt.date(2024, 1, 8))
+rows.insert(6, R("C003", dt.date(2024, 2, 29), 2902.24, doc="LEAP"))
+rows.sort(key=lambda r: r.date)
+csv_case("leap_day.csv", "29 February 2024 among 2024 dates (a real date)", STD, rows)
+rows = B(167, 20, clients=CLIENTS_ID, start=dt.date(2015, 3, 2))
+csv_case("old_export_2015.csv", "an export of 2015 read in a later year: nothing is implausible", STD, rows)
+rows = B(168, 10)
+for r in rows:
+    r.cells = {"amount": ru(r.amount) + "  "}
+csv_case("amount_trailing_spaces.csv", "amounts followed by spaces ('1 234,50  ')", ONEC, rows, encoding="cp1251",
+         options={"columns": M1C_FULL})
+rows = B(169, 10, clients=CLIENTS_ID)
+for r in rows:
+    r.amount = round(r.amount * 100_000 + 0.23, 2)
+csv_case("big_amounts.csv", "amounts in the billions ('12 345 678 901,23')", Layout(STD.cols, delim=";", num=ru, date=dotted), rows)
+rows = B(170, 10, clients=CLIENTS_ID)
+for r in rows:
+    r.cells = {"amount": f"{r.amount:,.2f}".replace(",", "'")}
+    r.status = "either"
+csv_case("apostrophe_thousands.csv", "Swiss-style thousands 1'234.50", Layout(STD.cols, delim=";", num=dot, date=iso), rows,
+         accept_error=["{file}"])
+rows = B(171, 10, clients=CLIENTS_ID)
+csv_case("quoted_header_with_comma.csv", 'a comma file whose amount header is "Сумма, руб." (quoted)',
+         Layout([("Дата", "date"), ("Контрагент", "client"), ('"Сумма, руб."', "amount")], delim=",", num=dot, date=dotted),
+         rows, options={"columns": {"Контрагент": "client_id", "Дата": "date", "Сумма, руб.": "revenue"}})
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
@@ -837,7 +903,7 @@ xlsx_case("xlsx_far_styled_cell.xlsx", "one formatted empty cell at XFD1048576 (
 rows = B(123, 8)
 xlsx_case("xlsx_far_value_cell.xlsx", "one stray value 'x' at XFD1048576", XL, rows, extra=far_cell_value,
           options={"columns": M1C_FULL}, accept_error=["{file}"])
-CASES[-1]["lines"]["1048576"] = {"client": None, "amount": None}  # the stray cell's row: no sale
+CASES[-1]["lines"]["1048576"] = {"client": None, "amount": None, "sale": False}  # the stray cell's row: no sale
 CASES[-1]["lenient"].append(1048576)
 rows = B(124, 10)
 for r in rows[::3]:
@@ -904,6 +970,17 @@ add("xlsx_formulas_without_values.xlsx", "amounts typed as formulas in a workboo
 rows = B(151, 8)
 rows[4].status, rows[4].amount, rows[4].xl = "excluded", None, {"amount": "#DIV/0!"}
 xlsx_case("xlsx_error_cell.xlsx", "an amount cell holding the error #DIV/0!", XL, rows, options={"columns": M1C_FULL})
+def build_numeric_ids(book):
+    sheet = book.active
+    sheet.title = "Продажи"
+    xl_rows(sheet, [], XL, NUMERIC_ID_ROWS)
+
+
+NUMERIC_ID_ROWS = B(172, 10, clients=["123", "456", "7890"])
+for _i, _r in enumerate(NUMERIC_ID_ROWS):
+    _r.xl = {"client": int(_r.client) if _i % 2 else _r.client}  # numbers and text for the same ids
+add("xlsx_numeric_client_ids.xlsx", "client codes stored as numbers (123) in some cells and as text ('123') in others",
+    xlsx_bytes(build_numeric_ids), options={"columns": M1C_FULL}, expect=expectations([], NUMERIC_ID_ROWS))
 add("xlsx_empty_workbook.xlsx", "a workbook with one empty sheet", xlsx_bytes(lambda book: None), error=["{file}"])
 
 # --- not a table at all -------------------------------------------------------------------------
