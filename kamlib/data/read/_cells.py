@@ -223,6 +223,13 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
         bad[np.isinf(values)] = _CODE["bad_number"]
         values = np.where(np.isinf(values), np.nan, values)
         missing = np.isnan(values) & (bad == 0)
+    elif (fast := _fast_numbers(s, decimal)) is not None:  # a clean column: one cast, no strip
+        values = fast
+        bad[np.isinf(values)] = _CODE["bad_number"]
+        values = np.where(np.isinf(values), np.nan, values)
+        missing = np.isnan(values) & (bad == 0)
+        if decimal == ",":
+            note = ("decimal_comma", "")
     else:
         cells = _cells(s)
         present = cells.kind == _TEXT
@@ -290,10 +297,72 @@ def _normalise_dates(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
     return values.dt.normalize().astype(_DATE_DTYPE)
 
 
+def _arrow_chunks(s: pd.Series):
+    return getattr(s.array, "_pa_array", None) if _is_text_dtype(s) else None
+
+
+def _fast_numbers(s: pd.Series, decimal: str | None) -> np.ndarray | None:
+    """float64 of an Arrow text column whose every cell is a plain number (the usual clean export),
+    cast in one pass; None when any cell needs the careful path (spaces, empties, separators)."""
+    arrow = _arrow_chunks(s)
+    if arrow is None or decimal not in (None, ".", ","):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        if decimal == ",":
+            if pc.any(pc.match_substring(arrow, ".")).as_py():
+                return None
+            arrow = pc.replace_substring(arrow, ",", ".")
+        values = pc.cast(arrow, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if values.null_count:
+        return None
+    return values.to_numpy() if isinstance(values, pa.Array) else np.asarray(values.to_numpy(), dtype="float64")
+
+
+def _fast_dates(s: pd.Series, date_format: str | None) -> tuple[np.ndarray, str] | None:
+    """Dates of an Arrow text column whose every cell is ``yyyy-mm-dd`` (or every one ``dd.mm.yyyy``),
+    parsed in one pass by pyarrow; None when any cell needs the careful path."""
+    arrow = _arrow_chunks(s)
+    if arrow is None or date_format is not None or len(arrow) == 0:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    unit = np.datetime_data(_DATE_DTYPE)[0]
+    for fmt, seen in (("%Y-%m-%d", "iso"), ("%d.%m.%Y", "dotted")):
+        try:
+            first = arrow.chunk(0)[0].as_py() if arrow.num_chunks else None
+            if first is None or len(first) != 10:
+                return None
+            parsed = pc.strptime(arrow, format=fmt, unit="s", error_is_null=True)
+            if parsed.null_count:
+                continue
+            # strptime rolls 2024-02-30 over to March: the day must be the one written
+            start = 8 if seen == "iso" else 0
+            written = pc.cast(pc.utf8_slice_codeunits(arrow, start, start + 2), pa.int64())
+            if not pc.all(pc.equal(pc.day(parsed), written)).as_py():
+                return None
+            parsed = parsed.cast(pa.timestamp(unit))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        days = pc.cast(pc.cast(parsed, pa.int64()), pa.int64())
+        values = np.asarray(days.to_numpy(), dtype=np.int64).view(f"datetime64[{unit}]")
+        return values, seen
+    return None
+
+
 def _convert_date(s: pd.Series, date_format: str | None) -> _Converted:
     n = len(s)
     bad = np.zeros(n, dtype=np.int8)
     note = None
+    fast = _fast_dates(s, date_format)
+    if fast is not None:
+        values, seen = fast
+        return _Converted(pd.array(values, dtype=_DATE_DTYPE), np.zeros(n, dtype=bool), bad, (f"dates_{seen}", ""))
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         values = _normalise_dates(s.reset_index(drop=True))
         missing = _as_bool_array(values.isna())
