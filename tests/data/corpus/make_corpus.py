@@ -827,6 +827,30 @@ csv_case("quoted_header_with_comma.csv", 'a comma file whose amount header is "�
          Layout([("Дата", "date"), ("Контрагент", "client"), ('"Сумма, руб."', "amount")], delim=",", num=dot, date=dotted),
          rows, options={"columns": {"Контрагент": "client_id", "Дата": "date", "Сумма, руб.": "revenue"}})
 
+# --- encodings with little evidence, names and extensions ----------------------------------------
+
+rows = B(180, 40, clients=CLIENTS_ID)
+rows[17].client = "ООО Ёлка"
+csv_case("cp1251_single_cyrillic_name.csv", "an ASCII-looking cp1251 file with one Cyrillic client name (line 19)",
+         STD, rows, encoding="cp1251")
+rows = B(181, 40, clients=CLIENTS_ID)
+rows[17].client = "ООО Ёлка"
+csv_case("utf8_single_cyrillic_name.csv", "an ASCII-looking UTF-8 file with one Cyrillic client name (line 19)", STD, rows)
+csv_case("cp866_dos.csv", "a DOS-era export in cp866 (1C 7.7)", ONEC, B(182, 12), encoding="cp866",
+         options={"columns": M1C_FULL}, accept_error=["{file}", "encoding="])
+rows = B(183, 10, clients=CLIENTS_ID)
+rows[2].amount = 0.0
+rows[6].amount = 0.0
+rows[6].cells = {"amount": "-0.00"}
+csv_case("zero_amounts.csv", "lines with amount 0.00 and -0.00 (free samples): kept", STD, rows)
+csv_case("tab_as_txt.txt", "tab-separated export saved as .txt", Layout(ONEC.cols, delim="\t"), B(184, 10),
+         encoding="cp1251", options={"columns": M1C_FULL})
+csv_case("UPPERCASE.CSV", "an upper-case .CSV extension", STD, B(185, 8, clients=CLIENTS_ID))
+csv_case("orders_no_extension", "a CSV file without an extension", STD, B(186, 8, clients=CLIENTS_ID))
+csv_case("Продажи за 2025 (копия).csv", "a Cyrillic file name with spaces and brackets", ONEC, B(187, 8), encoding="cp1251",
+         options={"columns": M1C_FULL})
+add("Пустой отчёт.csv", "an empty file with a Cyrillic name: the message must name it", b"", error=["{file}"])
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
@@ -858,7 +882,7 @@ def xlsx_bytes(build) -> bytes:
 def xl_rows(sheet, pre: list[list], lay: Layout, rows: list[R]) -> None:
     for p in pre:
         sheet.append(p)
-    sheet.append([h for h, _ in lay.cols])
+    sheet.append([h or None for h, _ in lay.cols])
     for r in rows:
         vals = []
         for _, f in lay.cols:
@@ -981,6 +1005,10 @@ for _i, _r in enumerate(NUMERIC_ID_ROWS):
     _r.xl = {"client": int(_r.client) if _i % 2 else _r.client}  # numbers and text for the same ids
 add("xlsx_numeric_client_ids.xlsx", "client codes stored as numbers (123) in some cells and as text ('123') in others",
     xlsx_bytes(build_numeric_ids), options={"columns": M1C_FULL}, expect=expectations([], NUMERIC_ID_ROWS))
+rows = B(188, 8)
+xlsx_case("xlsx_offset_columns.xlsx", "title rows and two empty columns on the left: the table starts at C4",
+          Layout([("", "none"), ("", "none")] + XL.cols), rows, pre=[["Отчёт о продажах"], [], []],
+          options={"columns": M1C_FULL})
 add("xlsx_empty_workbook.xlsx", "a workbook with one empty sheet", xlsx_bytes(lambda book: None), error=["{file}"])
 
 # --- not a table at all -------------------------------------------------------------------------
