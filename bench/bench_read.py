@@ -260,16 +260,23 @@ def child(task: str, path: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mib": _rss_mib(), "base_mib": base, "rows": rows}))
 
 
-def measure(task: str, path: Path, repeat: int) -> dict:
-    best = None
+def _run(task: str, path: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", task, str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_all(tasks: list[str], path: Path, repeat: int) -> list[dict]:
+    """Best of ``repeat`` runs of each task, the tasks taking turns (A B C A B C ...) so that a
+    change in the machine's load hits every contender alike."""
+    best: list[dict | None] = [None] * len(tasks)
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, __file__, "--child", task, str(path)], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"{task} failed:\n{done.stderr[-3000:]}")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        if best is None or result["seconds"] < best["seconds"]:
-            best = result
-    return best
+        for i, task in enumerate(tasks):
+            result = _run(task, path)
+            if best[i] is None or result["seconds"] < best[i]["seconds"]:
+                best[i] = result
+    return best  # type: ignore[return-value]
 
 
 def excel_equal(path: Path) -> str:
@@ -302,7 +309,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=5_000_000, help="CSV lines (default 5,000,000)")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="Excel rows (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is kept")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per measurement, the contenders taking turns; the best is kept")
     parser.add_argument("--only", choices=["csv", "cp1251", "excel"], action="append")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -314,7 +322,7 @@ def main() -> None:
     import pandas as pd
 
     print(f"Python {platform.python_version()}, pandas {pd.__version__}, DuckDB {duckdb.__version__}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     rows = []
 
     def line(scenario, who, r, ref=None):
@@ -325,28 +333,30 @@ def main() -> None:
     if only & {"csv", "cp1251"}:
         plain, onec = make_files(args.lines)
     if "csv" in only:
-        ref = measure("duckdb_table", plain, args.repeat)
+        ref, df, km = measure_all(["duckdb_table", "duckdb_df", "kamlib_csv"], plain, args.repeat)
         line("csv utf-8 ','", "DuckDB read_csv_auto -> table", ref)
-        line("csv utf-8 ','", "DuckDB read_csv_auto -> .df()", measure("duckdb_df", plain, args.repeat), ref)
-        line("csv utf-8 ','", "kamlib.read_orders", measure("kamlib_csv", plain, args.repeat), ref)
+        line("csv utf-8 ','", "DuckDB read_csv_auto -> .df()", df, ref)
+        line("csv utf-8 ','", "kamlib.read_orders", km, ref)
     if "cp1251" in only:
-        ref = measure("duckdb_1c_table", onec, args.repeat)
+        ref, df, km = measure_all(["duckdb_1c_table", "duckdb_1c_df", "kamlib_1c"], onec, args.repeat)
         line("1C cp1251 ';' ','", "DuckDB (latin-1) -> table", ref)
-        line("1C cp1251 ';' ','", "DuckDB (latin-1) -> .df()", measure("duckdb_1c_df", onec, args.repeat), ref)
-        line("1C cp1251 ';' ','", "kamlib.read_orders + mapping", measure("kamlib_1c", onec, args.repeat), ref)
+        line("1C cp1251 ';' ','", "DuckDB (latin-1) -> .df()", df, ref)
+        line("1C cp1251 ';' ','", "kamlib.read_orders + mapping", km, ref)
     if "excel" in only:
         xlsx = make_xlsx(args.xlsx_rows)
-        ref = measure("excel_openpyxl", xlsx, args.repeat)
-        line(f"xlsx {args.xlsx_rows:,} rows", "pandas read_excel openpyxl", ref)
-        line(f"xlsx {args.xlsx_rows:,} rows", "pandas read_excel calamine", measure("excel_calamine", xlsx, args.repeat), ref)
-        line(f"xlsx {args.xlsx_rows:,} rows", "kamlib.read_orders", measure("kamlib_xlsx", xlsx, args.repeat), ref)
+        ref, cal, km = measure_all(["excel_openpyxl", "excel_calamine", "kamlib_xlsx"], xlsx, args.repeat)
+        label = f"xlsx {args.xlsx_rows:,} rows"
+        line(label, "pandas read_excel openpyxl", ref)
+        line(label, "pandas read_excel calamine", cal, ref)
+        line(label, "kamlib.read_orders", km, ref)
         print(f"openpyxl vs calamine: {excel_equal(xlsx)}")
     print()
     print("| scenario | reader | seconds | peak MiB | MiB after imports | rows | time ratio | memory ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for scenario, who, s, peak, base, n, ratio, mem in rows:
         print(f"| {scenario} | {who} | {s:.2f} | {peak:.0f} | {base:.0f} | {n:,} | {ratio} | {mem} |")
-    print("\nratios: against the first line of each scenario (DuckDB's table; openpyxl for Excel)")
+    print("\nratios: against the first line of each scenario (DuckDB's table; openpyxl for Excel); "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

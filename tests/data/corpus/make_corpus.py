@@ -334,7 +334,7 @@ rows = [R("C001", dt.date(2025, 1, 9), 1234.0, doc="1", cells={"amount": '"1,234
 text = render_lines([], lay, rows)
 data = ("\n".join(text) + "\n").encode()
 add("thousands_comma_ambiguous.csv", 'every amount is d{1,3},ddd ("1,234","12,500","3,750"): cannot tell', data,
-    error=["{file}", "revenue", "decimal=", "thousands="])
+    error=["{file}", "revenue", "line", "decimal=", "thousands="])
 add("thousands_comma_ambiguous_with_option.csv", "the ambiguous file with thousands=',' given", data,
     options={"thousands": ","}, expect=expectations([], rows), notes=[])
 add("thousands_comma_ambiguous_decimal_option.csv", "the ambiguous file with decimal='.' given: commas are then thousands",
@@ -353,7 +353,7 @@ rows2 = [R(r.client, r.date, r.amount, doc=r.doc, cells=r.cells) for r in rows]
 text = render_lines([], lay2, rows2)
 data = ("\n".join(text) + "\n").encode("cp1251")
 add("thousands_dot_ambiguous.csv", "1.000;2.500;12.000;500 with no other evidence: refused", data,
-    options={"columns": M1C}, error=["{file}", ["Сумма", "revenue"], "decimal=", "thousands="])
+    options={"columns": M1C}, error=["{file}", ["Сумма", "revenue"], "line", "decimal=", "thousands="])
 add("thousands_dot_with_option.csv", "the same with thousands='.' given", data,
     options={"columns": M1C, "thousands": "."}, expect=expectations([], rows2))
 csv_case("decimal_comma_semicolon.csv", "1234,50 decimal commas in a ; file (no thousands separators)",
