@@ -851,6 +851,27 @@ csv_case("Продажи за 2025 (копия).csv", "a Cyrillic file name with
          options={"columns": M1C_FULL})
 add("Пустой отчёт.csv", "an empty file with a Cyrillic name: the message must name it", b"", error=["{file}"])
 
+# a lone carriage return inside a field (a cell's line break pasted into the export); on the last data
+# line, so that whether an editor would count it as a line break does not move other line numbers
+rows = B(189, 8)
+rows[-1].status = "either"
+rows[-1].cells = {"product": rows[-1].product + "\rакция"}
+csv_case("lone_cr_in_field_crlf.csv", "CRLF file; the last line's product holds a lone CR", ONEC, rows, encoding="cp1251",
+         eol="\r\n", options={"columns": M1C_FULL})
+rows = B(190, 8)
+rows[-1].status = "either"
+rows[-1].cells = {"product": rows[-1].product + "\rакция"}
+csv_case("lone_cr_in_field_lf.csv", "LF file; the last line's product holds a lone CR", ONEC, rows, encoding="cp1251",
+         options={"columns": M1C_FULL})
+
+rows = B(191, 8)
+rows[2].status = "either"
+rows[2].cells = {"product": "Напитки; акция"}
+rows[-1].status = "either"
+rows[-1].cells = {"product": rows[-1].product + "\rакция"}
+csv_case("lone_cr_and_extra_field.csv", "an unquoted ';' in a product on line 4 and a lone CR in the last line's product",
+         ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL})
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
