@@ -164,3 +164,54 @@ def test_abc_xyz_class_counts_match_the_documented_rule(orders, truth):
     want_xyz = pd.Series(xyz, index=totals.index)[positive].value_counts().to_dict()
     got_xyz = result.loc[result["ranked"], "xyz"].value_counts().to_dict()
     assert got_xyz == want_xyz
+
+
+def test_cdnow_1c_export_with_injected_defects(truth, tmp_path):
+    """The 1C export of CDNOW with a few defects placed at known lines: a date typed as 2205, a
+    placeholder client, the header repeated mid-file, one client written in lower case, one line
+    exported twice. Expected figures: pandas on the intended lines."""
+    t = truth.reset_index(drop=True).copy()
+    t["client"] = t["customer_id"].map(cdnow.client_name)
+    path = tmp_path / "cdnow_defects.csv"
+    facts = cdnow.write_1c_export(t.drop(columns="client"), path)
+    lines = path.read_bytes().decode("cp1251").split("\r\n")
+    first = facts["header_line"]  # data row i is file line first + 1 + i (lines[first + i] 0-based)
+    i_2205, i_placeholder, i_lower, i_double = 1000, 20_000, 40_000, 50_000
+    lines[first + i_2205] = lines[first + i_2205].replace(f"{t['date'][i_2205]:%d.%m.%Y}",
+                                                          f"{t['date'][i_2205]:%d.%m}.2205")
+    lines[first + i_placeholder] = "<Не указан>" + lines[first + i_placeholder][len(t["client"][i_placeholder]):]
+    lower_id = t["client"][i_lower].lower()
+    lines[first + i_lower] = lower_id + lines[first + i_lower][len(t["client"][i_lower]):]
+    double = lines[first + i_double]
+    header = lines[first - 1]
+    # insert the copy right after its original, then the header again just before data row 60,000
+    lines.insert(first + i_double + 1, double)
+    lines.insert(first + 60_000 + 1, header)
+    path.write_bytes("\r\n".join(lines).encode("cp1251"))
+
+    def file_line(i: int) -> int:  # file line (1-based) of data row i of the truth, after the inserts
+        return first + 1 + i + (i > i_double) + (i >= 60_000)
+
+    header_line = first + 1 + 60_000 + 1  # the inserted header takes the place of row 60,000
+    df = _quiet(kamlib.read_orders, path, columns=cdnow.COLUMNS_1C)
+    report = kamlib.load_report(df)
+    excluded = kamlib.excluded_rows(df)
+    totals_line = file_line(len(t))  # the Итого line comes after the last row
+    assert sorted(excluded["line"].tolist()) == sorted([file_line(i_2205), file_line(i_placeholder), header_line,
+                                                        totals_line])
+    assert report.amount_excluded == pytest.approx(t["dollar_value"][i_2205] + t["dollar_value"][i_placeholder],
+                                                   abs=0.005)
+    # what must load: every row but the two excluded, the doubled line twice, the lower-case id as written
+    want = t.drop(index=[i_2205, i_placeholder]).copy()
+    want.loc[i_lower, "client"] = lower_id
+    want = pd.concat([want, t.loc[[i_double]]])
+    assert len(df) == len(want)
+    assert df["revenue"].sum() == pytest.approx(want["dollar_value"].sum(), abs=0.01)
+    per_client = want.groupby("client")["dollar_value"].sum()
+    got = df.groupby("client_id")["revenue"].sum()
+    assert set(got.index) == set(per_client.index)
+    assert (got.reindex(per_client.index) - per_client).abs().max() < 0.005
+    # the lower-case id is listed with its original as a suspected duplicate
+    assert any({lower_id, t["client"][i_lower]} <= set(group) for group in report.identity)
+    # the double export is stated
+    assert "double export" in str(report).lower() or "duplicate" in str(report).lower()
