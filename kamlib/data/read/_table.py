@@ -493,6 +493,8 @@ def _read_exact(body: str, delimiter: str, width: int, first_line: int):
 
 def _split(line: str, delimiter: str) -> list[str] | None:
     """The fields of one record, or None when a quote opens and does not close in ``line``."""
+    if "\r" in line:  # a lone carriage return inside a line is a line-end artefact, not data
+        line = line.replace("\r", "")
     if '"' not in line:
         return line.split(delimiter)
     try:
@@ -502,7 +504,10 @@ def _split(line: str, delimiter: str) -> list[str] | None:
             return None
     except StopIteration:  # pragma: no cover
         return []
-    return next(csv.reader([line], delimiter=delimiter))  # a quote inside a field: taken as written
+    try:
+        return next(csv.reader([line], delimiter=delimiter))  # a quote inside a field: taken as written
+    except (csv.Error, StopIteration):
+        return line.split(delimiter)
 
 
 def _looks_like_record(line: str, delimiter: str, width: int) -> bool:

@@ -488,9 +488,24 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
     return bad, window
 
 
+def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and distinct values in order of first appearance; pyarrow's
+    dictionary encoding for Arrow text (several times faster than pandas' on millions of ids)."""
+    chunked = getattr(values, "_pa_array", None)
+    if chunked is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0))
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    codes, uniques = pd.factorize(pd.Series(values))
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _identities(conv: _Converted, reason: np.ndarray, options: dict):
     """Placeholder rows, suspected duplicate groups, and whether they were merged (in ``conv``)."""
-    codes, uniques = pd.factorize(pd.Series(conv.values))
+    codes, uniques = _factorize(conv.values)
     uniq = pd.Series(np.asarray(uniques, dtype=object))
     placeholders = options.get("placeholders", PLACEHOLDER_IDS)
     keys = {placeholder_key(p) for p in placeholders}
@@ -546,10 +561,16 @@ def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, co
             continue  # other text columns: compared cell by cell on the candidates only
         with np.errstate(over="ignore"):
             mix = mix * np.uint64(0x100000001B3) ^ np.asarray(codes, dtype=np.int64).view(np.uint64)
-    dup_any = pd.Series(mix[usable]).duplicated(keep=False).to_numpy()
-    if not dup_any.any():
+    keys = mix[usable]
+    order = np.argsort(keys, kind="stable")  # sorting beats a hash table on 5 M clustered keys
+    ranked = keys[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
         return copies, first
-    cand = usable[np.flatnonzero(dup_any)]
+    dup_sorted = np.zeros(len(keys), dtype=bool)
+    dup_sorted[1:] |= same
+    dup_sorted[:-1] |= same
+    cand = np.sort(usable[order[dup_sorted]])
     block = data.iloc[rows[cand]].reset_index(drop=True).astype(object)
     seen: dict[tuple, int] = {}
     for k, record in enumerate(block.itertuples(index=False, name=None)):
