@@ -290,6 +290,10 @@ def check_loaded(case: dict, df: pd.DataFrame) -> list[str]:
     if not excluded <= required | lenient:
         problems.append(f"lines excluded that must load: {sorted(excluded - required - lenient)}"
                         f" (reasons: {sorted(set(ex['reason']))})")
+    for line, why in case.get("reasons", {}).items():
+        stated = [str(r) for r in ex.loc[ex["line"].astype("int64") == int(line), "reason"]] if len(ex) else []
+        if stated and not any(_contains(r, why) for r in stated):
+            problems.append(f"line {line} excluded as {stated}; the reason should say {why!r}")
     loaded_lines = [line for line in sorted(lines) if line not in excluded]
     if len(df) != len(loaded_lines):
         problems.append(f"rows loaded: {len(df)}, expected {len(loaded_lines)} (lines {loaded_lines[:12]}...)")

@@ -130,6 +130,7 @@ class R:
     line: str | None = None  # the whole line as written (overrides every cell)
     xl: dict | None = None  # Excel: field -> cell value written instead
     sale: bool = True  # False for a totals line or a repeated header: its amount is not revenue
+    reason: object = None  # for an excluded line: a word its stated reason must contain (a list: any of them)
 
 
 START = dt.date(2025, 1, 6)
@@ -213,12 +214,15 @@ def expectations(pre: list[str], rows: list[R], first_row_line: int | None = Non
     line = first_row_line if first_row_line is not None else len(pre) + 2  # header is len(pre)+1
     lines: dict[str, dict] = {}
     excluded, lenient = [], []
+    reasons: dict[str, object] = {}
     for r in rows:
         span = 1 + (r.line.count("\n") if r.line is not None else 0)
         if r.status not in ("blank", "text"):
             lines[str(line)] = {"client": r.client, "amount": r.amount, "sale": r.sale}
             if r.status == "excluded":
                 excluded.append(line)
+                if r.reason:
+                    reasons[str(line)] = r.reason
             elif r.status == "either":
                 lenient.append(line)
         line += span
@@ -231,6 +235,7 @@ def expectations(pre: list[str], rows: list[R], first_row_line: int | None = Non
     return {
         "lines": lines,
         "excluded": excluded,
+        "reasons": reasons,
         "lenient": lenient,
         "rows_loaded": len(loaded),
         "revenue_loaded": round(sum(v["amount"] or 0.0 for v in loaded.values()), 2),
@@ -308,13 +313,13 @@ dups = [R(r.client, r.date, r.amount, doc=r.doc) for r in rows[:4]]
 csv_case("double_export_lines.csv", "the first 4 lines exported twice (identical in every column), kept by default",
          STD, rows + dups, notes=["duplicate"])
 rows = B(5, 10, clients=CLIENTS_ID)
-dups = [R(r.client, r.date, r.amount, doc=r.doc, status="excluded", sale=False) for r in rows[:4]]
+dups = [R(r.client, r.date, r.amount, doc=r.doc, status="excluded", sale=False, reason="double") for r in rows[:4]]
 csv_case("double_export_lines_drop.csv", "the same file read with duplicates='drop': the 4 copies excluded (not lost)",
          STD, rows + dups, options={"duplicates": "drop"}, notes=["duplicate"])
 rows = B(6, 6, clients=CLIENTS_ID)
 header = "order_id,date,client_id,revenue"
 csv_case("double_export_whole_file.csv", "two exports concatenated: the header appears again on line 8",
-         STD, rows + [R(line=header, status="excluded", sale=False)] + [R(r.client, r.date, r.amount, doc=r.doc) for r in rows],
+         STD, rows + [R(line=header, status="excluded", sale=False, reason="header")] + [R(r.client, r.date, r.amount, doc=r.doc) for r in rows],
          notes=["duplicate"])
 
 # --- thousands vs decimals ---------------------------------------------------------------------
@@ -367,7 +372,7 @@ csv_case("us_quoted_thousands.csv", '"1,234.56" quoted amounts with thousands co
 rows = B(11, 8, clients=CLIENTS_ID)
 for r in rows:
     r.cost = round(r.amount * 0.7, 2)
-bad = R("C003", dt.date(2025, 3, 3), None, status="excluded", doc="X9",
+bad = R("C003", dt.date(2025, 3, 3), None, status="excluded", doc="X9", reason="field",
         line="X9,2025-03-03,C003,1234,50,800.00")
 lay = Layout(STD.cols + [("cost", "cost")], delim=",", num=dot, date=iso)
 csv_case("unquoted_decimal_comma_in_comma_file.csv", "one line writes 1234,50 unquoted in a comma file: 6 fields for 5",
@@ -400,7 +405,7 @@ csv_case("quoted_delimiter_and_quotes.csv", 'properly quoted client "ООО ""Р
          Layout(ONEC_SHORT.cols, num=comma), rows, options={"columns": M1C})
 rows = B(15, 6, clients=CLIENTS_ID)
 rows[1].line = f'{rows[1].doc},{iso(rows[1].date)},{rows[1].client},{dot(rows[1].amount)},"Напитки,\nакция"'
-bad = R("C002", None, 77.0, status="excluded", line="Z1,31.02.2025,C002,77.00,Снеки")
+bad = R("C002", None, 77.0, status="excluded", line="Z1,31.02.2025,C002,77.00,Снеки", reason="date")
 lay = Layout(STD.cols + [("product_group", "product")], delim=",", num=dot, date=iso)
 for r in rows:
     r.product = "Снеки"
@@ -412,7 +417,7 @@ csv_case("quoted_newline_then_bad_date.csv", "a product name with a quoted line 
 
 def with_bad_date(seed: int, text: str, name: str, what: str, **kw) -> None:
     rows = B(seed, 24, clients=CLIENTS_ID)
-    bad = R("C004", None, 4321.0, status="excluded", doc="BAD", cells={"date": text})
+    bad = R("C004", None, 4321.0, status="excluded", doc="BAD", cells={"date": text}, reason="date")
     rows.insert(15, bad)
     csv_case(name, what, STD, rows, notes=["date"], **kw)
 
@@ -441,7 +446,8 @@ csv_case("dates_iso_and_dotted.csv", "ISO and dd.mm.yyyy dates mixed in one colu
 rows = B(30, 10, clients=CLIENTS_ID)
 for r in rows:
     r.cells = {"date": iso(r.date) + " 14:05:00"}
-csv_case("dates_with_time.csv", "dates with a time of day", STD, rows)
+csv_case("dates_with_time.csv", "dates with a time of day (dropping it changes the values: must be noted)", STD, rows,
+         notes=["time"])
 
 # --- encodings ---------------------------------------------------------------------------------
 
@@ -481,14 +487,16 @@ csv_case("koi8r_with_option.csv", "a KOI8-R export read with encoding='koi8-r'",
 csv_case("cp1251_plain.csv", "a plain cp1251 1C export", ONEC, B(44, 12), encoding="cp1251",
          options={"columns": M1C_FULL}, notes=["cp1251"])
 csv_case("utf16le_bom.csv", "UTF-16 LE with BOM, tab-separated (Excel 'Unicode text')",
-         Layout(ONEC.cols, delim="\t"), B(45, 10), encoding="utf-16", options={"columns": M1C_FULL}, eol="\r\n")
+         Layout(ONEC.cols, delim="\t"), B(45, 10), encoding="utf-16", options={"columns": M1C_FULL}, eol="\r\n",
+         notes=["utf-16"])
 csv_case("utf16be_bom.csv", "UTF-16 BE with BOM, semicolons", ONEC, B(46, 10),
-         encode=lambda ls: codecs.BOM_UTF16_BE + ("\n".join(ls) + "\n").encode("utf-16-be"), options={"columns": M1C_FULL})
+         encode=lambda ls: codecs.BOM_UTF16_BE + ("\n".join(ls) + "\n").encode("utf-16-be"), options={"columns": M1C_FULL},
+         notes=["utf-16"])
 csv_case("utf8_bom.csv", "UTF-8 with BOM (Excel 'CSV UTF-8')", ONEC, B(47, 10), encoding="utf-8-sig",
          options={"columns": M1C_FULL})
 rows = B(48, 8)
 csv_case("utf8_bom_twice.csv", "two UTF-8-with-BOM exports concatenated: BOM and header again on line 6",
-         ONEC, rows[:4] + [R(line="\ufeff" + ";".join(h for h, _ in ONEC.cols), status="excluded", sale=False)] + rows[4:],
+         ONEC, rows[:4] + [R(line="\ufeff" + ";".join(h for h, _ in ONEC.cols), status="excluded", sale=False, reason="header")] + rows[4:],
          encoding="utf-8-sig", options={"columns": M1C_FULL})
 csv_case("utf8_no_bom_cyrillic.csv", "UTF-8 without BOM, Cyrillic", ONEC, B(49, 10), options={"columns": M1C_FULL})
 
@@ -531,8 +539,9 @@ csv_case("identity_trailing_spaces.csv", "' C001 ', 'C001' and 'C001  '", STD, r
 
 def placeholder_case(name: str, what: str, ph: str, seed: int, *, lay: Layout = ONEC_SHORT, cols=M1C) -> None:
     rows = B(seed, 12)
-    rows.insert(4, R(ph, dt.date(2025, 2, 11), 98765.43, status="excluded"))
-    rows.insert(9, R(ph, dt.date(2025, 3, 11), 12345.67, status="excluded"))
+    why = ["placeholder", "missing"] if ph == "#N/A" else "placeholder"  # #N/A may be read as an empty cell
+    rows.insert(4, R(ph, dt.date(2025, 2, 11), 98765.43, status="excluded", reason=why))
+    rows.insert(9, R(ph, dt.date(2025, 3, 11), 12345.67, status="excluded", reason=why))
     csv_case(name, what, lay, rows, encoding="cp1251" if ph.isascii() is False else "utf-8",
              options={"columns": cols}, placeholders=[ph])
 
@@ -544,22 +553,22 @@ placeholder_case("placeholder_name_error.csv", "'#NAME?' (an Excel formula error
 placeholder_case("placeholder_na_error.csv", "'#N/A' (an Excel lookup error) as a client", "#N/A", 64)
 rows = B(65, 12)
 total = round(sum(r.amount for r in rows), 2)
-rows.append(R(None, dt.date(2025, 6, 30), total, status="excluded", sale=False, cells={"client": "Итого"}))
+rows.append(R(None, dt.date(2025, 6, 30), total, status="excluded", sale=False, reason="total", cells={"client": "Итого"}))
 csv_case("totals_line_with_date.csv", "a totals line 'Итого' with a date and the sum at the bottom", ONEC_SHORT, rows,
          encoding="cp1251", options={"columns": M1C})
 rows = B(66, 12)
 total = round(sum(r.amount for r in rows), 2)
-rows.append(R(None, None, total, status="excluded", sale=False, line=f"Итого;;;;;{ru(total)}"))
+rows.append(R(None, None, total, status="excluded", sale=False, reason="total", line=f"Итого;;;;;{ru(total)}"))
 csv_case("totals_line_trailing.csv", "1C trailing 'Итого' line with the sum in the amount column only", ONEC, rows,
          encoding="cp1251", options={"columns": M1C_FULL})
 rows = B(67, 10, clients=CLIENTS_ID)
 total = round(sum(r.amount for r in rows), 2)
 rows.append(R(None, None, None, status="blank", line=""))
-rows.append(R(None, None, total, status="excluded", sale=False, line=f",,Total,{dot(total)}"))
+rows.append(R(None, None, total, status="excluded", sale=False, reason="total", line=f",,Total,{dot(total)}"))
 csv_case("totals_line_english.csv", "a blank line then ',,Total,<sum>'", STD, rows)
 rows = B(68, 12)
 sub = round(sum(r.amount for r in rows[:6]), 2)
-rows.insert(6, R(None, dt.date(2025, 3, 31), sub, status="excluded", sale=False, cells={"client": "Итого за I квартал"}))
+rows.insert(6, R(None, dt.date(2025, 3, 31), sub, status="excluded", sale=False, reason="total", cells={"client": "Итого за I квартал"}))
 csv_case("subtotal_lines.csv", "a subtotal line 'Итого за I квартал' in the middle", ONEC_SHORT, rows,
          encoding="cp1251", options={"columns": M1C})
 
@@ -570,7 +579,7 @@ csv_case("title_rows_1c.csv", "1C export: company, report title and a blank line
          ONEC, rows, pre=TITLE_1C, encoding="cp1251", options={"columns": M1C_FULL}, notes=["header"])
 rows = B(71, 10)
 total = round(sum(r.amount for r in rows), 2)
-rows.append(R(None, None, total, status="excluded", sale=False, line=f"Итого;;;;;{ru(total)}"))
+rows.append(R(None, None, total, status="excluded", sale=False, reason="total", line=f"Итого;;;;;{ru(total)}"))
 csv_case("title_rows_and_totals.csv", "title rows above, header on line 5, totals at the bottom",
          ONEC, rows, pre=TITLE_1C + ["Параметры: Организация = ООО \"Торговый дом\""], encoding="cp1251",
          options={"columns": M1C_FULL}, notes=["header"])
@@ -578,7 +587,7 @@ rows = B(72, 10)
 csv_case("title_rows_header_row_given.csv", "title rows above with header_row=4 given", ONEC, rows, pre=TITLE_1C,
          encoding="cp1251", options={"columns": M1C_FULL, "header_row": 4})
 rows = B(73, 10, clients=CLIENTS_ID)
-rows.insert(5, R(line="order_id,date,client_id,revenue", status="excluded", sale=False))
+rows.insert(5, R(line="order_id,date,client_id,revenue", status="excluded", sale=False, reason="header"))
 csv_case("header_repeated_orders.csv", "the header line repeated on line 7 (page break of a printed export)", STD, rows)
 cl_lay = Layout([("client_id", "client"), ("name", "name"), ("client_type", "type")], delim=",")
 
@@ -587,7 +596,7 @@ def client_rows(ids: list[str]) -> list[R]:
     return [R(c, cells={"name": f"Компания {c}", "type": "wholesale"}) for c in ids]
 
 
-rows = client_rows(["C001", "C002", "C003", "C004"]) + [R(line="client_id,name,client_type", status="excluded", sale=False)] + client_rows(["C005", "C006"])
+rows = client_rows(["C001", "C002", "C003", "C004"]) + [R(line="client_id,name,client_type", status="excluded", sale=False, reason="header")] + client_rows(["C005", "C006"])
 csv_case("header_repeated_clients.csv", "clients file with its header repeated on line 6 (must not become a client 'client_id')",
          cl_lay, rows, kind="clients")
 rows = client_rows(["C001", "C002", "C003"]) + [R("(blank)", status="excluded", cells={"name": "(blank)", "type": "wholesale"})]
@@ -683,8 +692,8 @@ rows = B(106, 10, clients=CLIENTS_ID)
 csv_case("blank_quantity_column.csv", "optional quantity column entirely blank",
          Layout(STD.cols + [("quantity", "none")], delim=",", num=dot, date=iso), rows)
 rows = B(107, 10, clients=CLIENTS_ID)
-rows[3].amount, rows[3].status = None, "excluded"
-rows[6].cells, rows[6].status = {"amount": "н/д"}, "excluded"
+rows[3].amount, rows[3].status, rows[3].reason = None, "excluded", "missing"
+rows[6].cells, rows[6].status, rows[6].reason = {"amount": "н/д"}, "excluded", "number"
 rows[6].amount = None
 csv_case("missing_and_text_amounts.csv", "a blank amount (line 5) and 'н/д' (line 8)", STD, rows)
 rows = B(108, 10, clients=CLIENTS_ID)
@@ -735,8 +744,8 @@ for r in rows:
     r.cells = {"amount": '"' + f"{r.amount:,.2f}".replace(",", " ") + '"'}
 csv_case("space_thousands_decimal_point.csv", 'quoted "1 234.50" (space thousands, decimal point) in a comma file', STD, rows)
 rows = B(145, 10, clients=CLIENTS_ID)
-rows[3].status, rows[3].cells = "excluded", {"client": ""}
-rows[6].status, rows[6].cells = "excluded", {"date": ""}
+rows[3].status, rows[3].cells, rows[3].reason = "excluded", {"client": ""}, "missing"
+rows[6].status, rows[6].cells, rows[6].reason = "excluded", {"date": ""}, "missing"
 csv_case("missing_client_and_date.csv", "an empty client_id on line 5 and an empty date on line 8 (amounts lost, reported)", STD, rows)
 rows = B(146, 10)
 last = rows[-1]
@@ -758,7 +767,7 @@ csv_case("excel_text_formula_ids.csv", "client ids written =\"00123\" (Excel's t
 rows = B(149, 10)
 csv_case("tab_decimal_comma.tsv", "tab-separated with decimal commas and no-break-space thousands", Layout(ONEC.cols, delim="\t"),
          rows, encoding="cp1251", options={"columns": M1C_FULL}, notes=["decimal"])
-cl = client_rows(["C001", "C002", "C003"]) + [R("C002", status="excluded", cells={"name": "Компания C002 (дубль)", "type": "wholesale"})]
+cl = client_rows(["C001", "C002", "C003"]) + [R("C002", status="excluded", reason="duplicate", cells={"name": "Компания C002 (дубль)", "type": "wholesale"})]
 csv_case("clients_duplicate_id.csv", "clients file with C002 twice (the first is kept, line 5 reported)", cl_lay, cl, kind="clients")
 
 # --- what 1C and hand-edited files also do ----------------------------------------------------------
@@ -768,7 +777,7 @@ rows = []
 for k, client in enumerate(["ООО Ромашка", "ЗАО Вектор", "АО Гранит"]):
     detail = bulk(3, [client], 160 + k)
     sub = round(sum(r.amount for r in detail), 2)
-    rows.append(R(None, None, sub, status="excluded", sale=False, line=f"{client};;;;;{ru(sub)}"))
+    rows.append(R(None, None, sub, status="excluded", sale=False, reason="total", line=f"{client};;;;;{ru(sub)}"))
     for r in detail:
         r.cells = {"client": ""}
         r.status = "either"  # filled down from the group line (with a note) or excluded as missing a client
@@ -973,7 +982,7 @@ add("xlsx_data_on_second_sheet_option.xlsx", "the same with sheet='Продаж�
     options={"columns": M1C_FULL, "sheet": "Продажи"}, expect=expectations([], TWO_SHEET_ROWS))
 rows = B(126, 10)
 total = round(sum(r.amount for r in rows), 2)
-rows.append(R(None, None, total, status="excluded", sale=False, xl={"doc": "Итого", "amount": total}))
+rows.append(R(None, None, total, status="excluded", sale=False, reason="total", xl={"doc": "Итого", "amount": total}))
 xlsx_case("xlsx_totals_row.xlsx", "Excel export with an 'Итого' row at the bottom", XL, rows, options={"columns": M1C_FULL})
 
 
