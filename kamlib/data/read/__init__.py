@@ -153,7 +153,9 @@ def read_table(
         The header's line (CSV) or row (Excel), counted from 1. By default the
         first line within the first 50 that holds every required column.
     delimiter : str, optional
-        CSV delimiter; detected among ``,`` ``;`` and tab by default.
+        CSV delimiter; detected among ``,`` ``;`` tab and ``|`` by default.
+        ``"whitespace"`` reads space-aligned columns (runs of spaces or tabs,
+        no quoting), as in fixed-width text dumps.
     encoding : str, optional
         CSV encoding; by default UTF-8 (with or without BOM), else cp1251.
     decimal : {",", "."}, optional

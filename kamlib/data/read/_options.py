@@ -92,7 +92,9 @@ def _check_options(options: dict[str, object]) -> dict[str, object]:
     if delim is not None:
         if isinstance(delim, str) and delim.lower() in ("tab", "\\t"):
             delim = "\t"
-        if not (isinstance(delim, str) and len(delim) == 1 and delim not in "\"\r\n"):
+        if isinstance(delim, str) and delim.lower() in ("whitespace", "spaces"):
+            delim = "whitespace"
+        if delim != "whitespace" and not (isinstance(delim, str) and len(delim) == 1 and delim not in "\"\r\n"):
             raise KamArgumentError(
                 t("errors.bad_argument", argument="delimiter", value=delim, valid=t("load_errors.valid_delimiter"))
             )

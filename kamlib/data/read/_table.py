@@ -224,6 +224,9 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
     cr_only = b"\n" not in head and b"\r" in head
     nul = b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     given = options.get("encoding")
+    whitespace = options.get("delimiter") == "whitespace"  # space-aligned columns
+    if whitespace:
+        options = {**options, "delimiter": "\t"}
     decoded: Decoded | None = None
     if given is not None:
         codec = codecs.lookup(given).name
@@ -236,7 +239,7 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         if codec is None or codec == "utf-16":
             decoded = analyse(path.read_bytes(), name)
             codec, label = decoded.codec, decoded.label
-    if cr_only or nul:
+    if cr_only or nul or whitespace:
         data = path.read_bytes()
         if given is not None:
             text = decode_given(data, name, given)
@@ -254,6 +257,9 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         if cr_only:
             text = text.replace("\r", "\n")
             notes.append(("cr_line_ends", ""))
+        if whitespace:  # runs of spaces or tabs separate the fields; no quoting
+            text = "\n".join("\t".join(line.split()) for line in text.split("\n"))
+            notes.append(("whitespace_columns", ""))
         decoded = Decoded(label, None, text, decoded.bad_lines if decoded else {},
                           (decoded.notes if decoded else []) + notes)
     if decoded is not None and decoded.text is not None:
