@@ -215,3 +215,34 @@ def test_cdnow_1c_export_with_injected_defects(truth, tmp_path):
     assert any({lower_id, t["client"][i_lower]} <= set(group) for group in report.identity)
     # the double export is stated
     assert "double export" in str(report).lower() or "duplicate" in str(report).lower()
+
+
+def test_cdnow_excel_sample(truth, tmp_path):
+    """The first 5,000 purchases as an Excel workbook (title rows, ids as text with their leading
+    zeros, real date cells, money cells): the same figures as pandas on the same lines."""
+    import xlsxwriter
+
+    sample = truth.iloc[:5000]
+    path = tmp_path / "cdnow_sample.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Продажи")
+    date_fmt, money = book.add_format({"num_format": "dd.mm.yyyy"}), book.add_format({"num_format": "#,##0.00"})
+    sheet.write(0, 0, "CDNOW: покупки, январь 1997 - июнь 1998")
+    sheet.write_row(2, 0, ["Клиент", "Дата", "Кол-во", "Сумма"])  # header on row 3
+    for r, (cid, date, qty, amount) in enumerate(sample[["customer_id", "date", "number_of_cds", "dollar_value"]]
+                                                 .itertuples(index=False), start=3):
+        sheet.write_string(r, 0, cid)
+        sheet.write_datetime(r, 1, date.to_pydatetime(), date_fmt)
+        sheet.write_number(r, 2, int(qty))
+        sheet.write_number(r, 3, float(amount), money)
+    book.close()
+    df = _quiet(kamlib.read_orders, path, columns={"Клиент": "client_id", "Дата": "date", "Кол-во": "quantity",
+                                                   "Сумма": "revenue"})
+    assert kamlib.load_report(df).rows_excluded == 0
+    assert len(df) == 5000
+    assert df["client_id"].tolist() == sample["customer_id"].tolist()  # "00001", not 1
+    assert (df["date"].to_numpy() == sample["date"].to_numpy()).all()
+    np.testing.assert_allclose(df["revenue"].to_numpy(dtype=float), sample["dollar_value"].to_numpy(), atol=0.005)
+    want = sample.groupby("customer_id")["dollar_value"].sum()
+    got = df.groupby("client_id")["revenue"].sum()
+    assert (got.reindex(want.index) - want).abs().max() < 0.005 and len(got) == len(want)
