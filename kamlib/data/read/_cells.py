@@ -530,7 +530,7 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
                       where=t(f"load.{source.where}"), line=line, sep=sep),
                     file=source.name if source.is_file else None, column=name, rows=[line],
                 )
-        else:
+        elif not (kind == "decimal" and sep == "."):  # a plain decimal point needs no note
             out.notes.append(("separator_evidence", t(
                 "read.separator_evidence", column=name, value=value, line=line,
                 meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)))
