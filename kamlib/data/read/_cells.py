@@ -25,7 +25,7 @@ from ..._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
 from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
-from ._common import _BOOL, _CODE, _DATE, _DATE_DTYPE, _DOTTED_DATE, _EMPTY, _ISO_DATE, _MISSING_WORDS, _NO, _NUM, _OTHER, _SPACES, _TEXT, _TEXT_DTYPE, _YES, _is_empty, _kind  # noqa: F401
+from ._common import _MAJOR, _BOOL, _CODE, _DATE, _DATE_DTYPE, _DOTTED_DATE, _EMPTY, _ISO_DATE, _MISSING_WORDS, _NO, _NUM, _OTHER, _SPACES, _TEXT, _TEXT_DTYPE, _YES, _is_empty, _kind  # noqa: F401
 
 
 def _text_of(v: object) -> str | None:
@@ -104,6 +104,18 @@ class _Converted:
 
 
 def _convert_text(s: pd.Series) -> _Converted:
+    arrow = _arrow_chunks(s)
+    if arrow is not None and _MAJOR >= 3:  # pyarrow kernels: ASCII spaces trimmed, "" -> missing
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        trimmed = pc.ascii_trim_whitespace(arrow)
+        empty = pc.equal(trimmed, "")
+        if pc.any(empty).as_py():
+            trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+        values = pd.array(trimmed, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        missing = np.asarray(pc.is_null(trimmed).to_numpy(zero_copy_only=False), dtype=bool)
+        return _Converted(values, missing, np.zeros(len(s), dtype=np.int8))
     if _is_text_dtype(s):
         cells = _cells(s)
         text = cells.text
@@ -452,6 +464,7 @@ def _convert(s: pd.Series, kind: str, options: dict, bounds: tuple | None) -> _C
 # ----------------------------------------------------------------------------------------------
 
 _SIGN = "[+\\-\u2212]?"
+_EVIDENCE_HEAD = 100_000
 
 
 @dataclass
@@ -505,10 +518,13 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
     for name, s in columns.items():
         if not _is_text_dtype(s):
             continue
-        text = s.reset_index(drop=True).str.strip()
-        kind, sep, pos = _column_evidence(text)
+        text = s.reset_index(drop=True)
+        # the first 100 000 cells usually decide; the whole column is looked at only when they do not
+        kind, sep, pos = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
+        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
+            kind, sep, pos = _column_evidence(text.str.strip())
         if kind is not None:
-            evidence[name] = (kind, sep, pos, text.iloc[pos])
+            evidence[name] = (kind, sep, pos, text.iloc[pos].strip())
     decided = {}
     for name, (kind, sep, pos, value) in evidence.items():
         if kind == "decimal":

@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\\s]+")
+_INVISIBLE = re.compile("[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+")
 _BRACKETS = "()[]{}<>\"'«»“”„`"
 
 
@@ -104,7 +104,8 @@ def identity_keys(uniques: pd.Series) -> pd.Series:
     text = _text(uniques)
     arrow = pa.array(text.array)
     arrow = pc.utf8_normalize(arrow, form="NFKC")
-    arrow = pc.replace_substring_regex(arrow, "[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\\s]+", "")
+    arrow = pc.replace_substring_regex(
+        arrow, "[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+", "")
     if not pc.all(pc.string_is_ascii(arrow)).as_py():
         for ch, latin in _lookalikes().items():
             arrow = pc.replace_substring(arrow, ch, latin)
