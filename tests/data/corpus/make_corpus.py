@@ -881,6 +881,39 @@ rows[-1].cells = {"product": rows[-1].product + "\rакция"}
 csv_case("lone_cr_and_extra_field.csv", "an unquoted ';' in a product on line 4 and a lone CR in the last line's product",
          ONEC, rows, encoding="cp1251", options={"columns": M1C_FULL})
 
+# --- plausible things a too-eager reader might refuse -------------------------------------------------
+
+rows = B(192, 24, clients=CLIENTS_ID, start=dt.date(2024, 1, 8), days=700)
+rows[:0] = [R("C001", dt.date(2023, 1, 16), 1500.0, doc="OLD-1"), R("C002", dt.date(2023, 2, 20), 2500.0, doc="OLD-2")]
+csv_case("date_one_year_early.csv", "two 2023 lines before two years of 2024-2025 data: old, not implausible", STD, rows)
+rows = B(193, 10)
+for r in rows:
+    r.amount = float(round(r.amount))
+csv_case("space_thousands_integers.csv", "whole amounts with no-break-space thousands and no decimals ('12 500')",
+         Layout(ONEC.cols, num=lambda x: _groups(int(x), NBSP)), rows, encoding="cp1251", options={"columns": M1C_FULL})
+rows = B(194, 10, clients=CLIENTS_ID)
+csv_case("comma_file_quoted_decimal_commas.csv", 'a comma file whose amounts are quoted decimal commas ("1234,50")',
+         Layout(STD.cols, delim=",", num=lambda x: '"' + comma(x) + '"', date=iso), rows)
+rows = B(195, 10, clients=CLIENTS_ID)
+for r in rows[::3]:
+    r.cells = {"amount": "+" + dot(r.amount)}
+csv_case("plus_sign_amounts.csv", "some amounts written with a plus sign ('+123.45')", STD, rows)
+rows = B(196, 10)
+for r in rows:
+    r.cells = {"date": f"{r.date.day}.{r.date.month}.{r.date.year}"}
+csv_case("dates_unpadded_dotted.csv", "dates without leading zeros (5.1.2025)", ONEC, rows, encoding="cp1251",
+         options={"columns": M1C_FULL})
+rows = B(197, 10, clients=CLIENTS_ID)
+for r in rows:
+    r.cost = round(r.amount * 0.5, 2)
+rows[2].cells = {"cost": "NULL"}
+rows[5].cells = {"cost": "N/A"}
+rows[7].cells = {"cost": ""}
+csv_case("null_words_in_optional_cost.csv", "the optional cost column holds NULL, N/A and an empty cell: rows still load",
+         Layout(STD.cols + [("cost", "cost")], delim=",", num=dot, date=iso), rows)
+rows = B(198, 10, clients=["007", "7", "0007"])
+csv_case("ids_with_leading_zeros.csv", "client ids 007, 7 and 0007 are three different codes (kept as text)", STD, rows)
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
