@@ -233,3 +233,12 @@ def test_loaded_plus_excluded_amounts_are_the_files_amounts(tmp_path, rows):
     assert report.amount_unknown == 0
     assert report.amount_loaded + excluded == pytest.approx(file_total, abs=1e-6)
     assert report.rows_loaded + report.rows_excluded == len(rows)
+
+
+def test_a_mapping_file_can_ask_for_the_new_options(tmp_path):
+    (tmp_path / "map.toml").write_text('[options]\nduplicates = "drop"\nmerge_identities = true\nthousands = ","\n',
+                                       encoding="utf-8")
+    text = 'date,client_id,revenue\n2025-01-05,A,"1,000"\n2025-01-05,A,"1,000"\n2025-01-06,a,"2,000"\n'
+    df = read(write(tmp_path, text), columns=tmp_path / "map.toml")
+    # line 3 repeats line 2 (dropped); "a" is merged into "A"; "," groups thousands
+    assert df["client_id"].tolist() == ["A", "A"] and df["revenue"].tolist() == [1000.0, 2000.0]

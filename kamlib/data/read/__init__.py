@@ -243,6 +243,9 @@ def read_table(
         date_format = "%d.%m.%Y"  # strftime codes
         header_row = 3            # counted from 1
         sheet = "Продажи"         # Excel: a name, or a position counted from 0
+        thousands = "."           # "," or "."
+        duplicates = "drop"       # identical lines: "keep" (default) or "drop"
+        merge_identities = true   # merge look-alike client ids
 
     Entries matching no header are ignored, so one file can serve several
     tables. A dict passed as ``columns`` works the same (nested dicts keyed by
@@ -291,7 +294,8 @@ def read_table(
     options.update({k: v for k, v in given.items() if v is not None})
     if duplicates != "keep" or "duplicates" not in options:
         options["duplicates"] = duplicates
-    options["merge_identities"] = merge_identities
+    if merge_identities or "merge_identities" not in options:  # a mapping file may ask for it too
+        options["merge_identities"] = merge_identities
     options["placeholders"] = tuple(placeholders)
     options["date_range"] = date_range
     options = _check_options(options)

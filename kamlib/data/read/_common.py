@@ -37,7 +37,8 @@ _SHOW = 5  # line numbers shown per group in a message
 _EXAMPLES = 3  # example values shown per group in a message
 _SAMPLE_CHARS = 256 * 1024  # text looked at to find the header and the delimiter
 _DELIMITERS = (";", "\t", ",", "|")  # tried in this order when nothing else decides
-_OPTIONS = ("delimiter", "encoding", "decimal", "thousands", "date_format", "header_row", "sheet", "duplicates")
+_OPTIONS = ("delimiter", "encoding", "decimal", "thousands", "date_format", "header_row", "sheet", "duplicates",
+            "merge_identities")
 DUPLICATES = ("keep", "drop")  # what to do with lines identical in every column (possible double exports)
 
 # columns a table may lack: the reader numbers the lines instead (an export of document lines has

@@ -116,6 +116,8 @@ def _check_options(options: dict[str, object]) -> dict[str, object]:
                                      valid=t("read.valid_thousands")))
     if "duplicates" in out:
         check_choice(out["duplicates"], "duplicates", DUPLICATES)
+    if "merge_identities" in out:
+        check_choice(out["merge_identities"], "merge_identities", (True, False))
     fmt = out.get("date_format")
     if fmt is not None and not (isinstance(fmt, str) and "%" in fmt):
         raise KamArgumentError(
