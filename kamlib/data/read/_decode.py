@@ -142,6 +142,17 @@ def analyse(data: bytes, name: str) -> Decoded:
         return Decoded("UTF-8 (BOM)" if bom else "UTF-8", "utf-8", data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
+    # one pass in C before any per-line work: bytes that fail UTF-8 become one U+FFFD each, valid
+    # multi-byte letters shrink; no valid multi-byte letter at all (or a handful of accidental pairs
+    # such as cp1251 "Пё" = D0 B8) means a one-byte code page throughout
+    loose = data.decode("utf-8", errors="replace")
+    invalid = loose.count("\ufffd")
+    multibyte = len(data) - len(loose)
+    del loose
+    if multibyte * 100 < invalid:
+        sample = data[:2_000_000]
+        page = choose_code_page(sample, name)
+        return Decoded(page_label(page), page, None)
     lines = data.split(b"\n")
     utf8_lines = []  # lines with UTF-8 letters
     bad = []  # lines that are not UTF-8
