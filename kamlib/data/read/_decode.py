@@ -68,7 +68,7 @@ def _letters_ratio(text: str) -> float:
 
 def choose_code_page(raw: bytes, name: str) -> str:
     """The one-byte code page of ``raw`` (bytes that are not UTF-8), or :class:`KamDataError`."""
-    sample = raw[: 200_000]
+    sample = raw[: 64_000]
     guess = None
     try:
         from charset_normalizer import from_bytes
@@ -124,6 +124,28 @@ def sniff(head: bytes, name: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return "utf-8"
+
+
+_UTF8_PAIR = re.compile(rb"[\xd0\xd1][\x80-\xbf][\xd0\xd1][\x80-\xbf]|[\xc3\xc5][\x80-\xbf][\xc3\xc5][\x80-\xbf]")
+
+
+def code_page_of_file(path, head: bytes, name: str) -> Decoded | None:
+    """The one-byte code page of a file whose first bytes are not UTF-8, decided without holding
+    the file: it is streamed in 8 MiB blocks looking for two UTF-8 letters in a row (Cyrillic or
+    Latin-1 range), which a code-page file practically never holds. None when some are found (a
+    mixed file: :func:`analyse` must decode it line by line)."""
+    with open(path, "rb") as fh:
+        tail = b""
+        while True:
+            block = fh.read(8 << 20)
+            if not block:
+                break
+            if _UTF8_PAIR.search(tail + block):
+                return None
+            tail = block[-3:]
+    high_lines = [line for line in head.split(b"\n") if not line.isascii()][:2000]
+    page = choose_code_page(b"\n".join(high_lines), name)
+    return Decoded(page_label(page), page, None)
 
 
 def analyse(data: bytes, name: str) -> Decoded:

@@ -28,7 +28,7 @@ from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
 from ._common import HEADER_SEARCH, _DELIMITERS, _MAJOR, _SAMPLE_CHARS, _TEXT_DTYPE, _is_empty  # noqa: F401
 from ._options import _check_required, _clean_header, _has_required  # noqa: F401
-from ._decode import Decoded, analyse, decode_given, sniff
+from ._decode import Decoded, analyse, code_page_of_file, decode_given, sniff
 from ._cells import _as_bool_array, _is_text_dtype  # noqa: F401
 
 
@@ -236,8 +236,11 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
     else:
         codec = sniff(head, name)
         label = {"utf-8": "UTF-8 (BOM)" if head.startswith(codecs.BOM_UTF8) else "UTF-8"}.get(codec or "", codec)
-        if codec is None or codec == "utf-16":
+        if codec is None:
+            decoded = code_page_of_file(path, head, name)
+        if codec is None and decoded is None or codec == "utf-16":
             decoded = analyse(path.read_bytes(), name)
+        if decoded is not None:
             codec, label = decoded.codec, decoded.label
     if cr_only or nul or whitespace:
         data = path.read_bytes()
