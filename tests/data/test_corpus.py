@@ -250,7 +250,7 @@ def _special_path(case: dict, tmp_path: Path) -> Path:
 def check_case(case: dict, tmp_path: Path) -> list[str]:
     """Everything wrong with the reader on this case (empty when it behaves as the manifest says)."""
     name, kind, options = case["file"], case["kind"], case["options"]
-    if case.get("special"):
+    if case.get("special") == "fifo":  # opening a FIFO blocks in C: only a subprocess can be stopped
         path = _special_path(case, tmp_path)
         result = _read_in_subprocess(kind, path)
         if result["outcome"] != "KamError":
@@ -258,7 +258,7 @@ def check_case(case: dict, tmp_path: Path) -> list[str]:
         problems = [f"the KamError does not contain {n!r}: {result['message']!r}" for n in case["error"]
                     if not _contains(result["message"], n)]
         return problems
-    path = FILES / name
+    path = _special_path(case, tmp_path) if case.get("special") else FILES / name
     df, exc, seconds = _read_in_thread(kind, path, options)
     problems: list[str] = []
     if "error" in case:
@@ -389,7 +389,7 @@ def test_case(case, tmp_path):
 
 FUZZ_BASES = ["crlf.csv", "nbsp_thousands.csv", "quoted_everything.csv", "us_quoted_thousands.csv",
               "title_rows_and_totals.csv", "utf16le_bom.csv", "tab_delimited.tsv", "mixed_cp1251_then_utf8.csv"]
-FUZZ_PER_BASE = 25
+FUZZ_PER_BASE = 15
 _DAMAGE = [b'"', b";", b",", b"\t", b"\n", b"\r", b"\x00", b"\xff", b"\xd0", b"''", b"-", b".", b" ", b"9" * 30,
            "\u00a0".encode(), b"\xef\xbb\xbf"]
 
@@ -410,7 +410,7 @@ def _damaged(data: bytes, rng) -> bytes:
 
 @pytest.mark.parametrize("base", FUZZ_BASES)
 def test_fuzzed_exports_load_consistently_or_raise_kamerror(base, tmp_path):
-    """The issue fuzzed 500 files and got 108 pandas ParserErrors; here 25 damaged copies of each of
+    """The issue fuzzed 500 files and got 108 pandas ParserErrors; here 15 damaged copies of each of
     8 corpus files (seeded: 1-4 inserted quotes, delimiters, line breaks, NUL/stray bytes, deletions,
     overwritten bytes). Each read must finish, end in a KamError or a frame whose report adds up."""
     import random
