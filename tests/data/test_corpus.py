@@ -436,3 +436,11 @@ def test_fuzzed_exports_load_consistently_or_raise_kamerror(base, tmp_path):
         if hasattr(report, "amount_loaded") and not _close(float(report.amount_loaded), float(revenue.sum())):
             problems.append(f"{path.name}: report.amount_loaded {report.amount_loaded} != loaded sum {revenue.sum()}")
     assert not problems, "\n".join(problems)
+
+
+def test_reading_left_the_files_as_they_were(tmp_path):
+    """Readers only ever open files for reading: after every case above, the corpus is still byte
+    for byte what the generator writes (pytest runs this module's tests in order; this one last)."""
+    written = _generator().write_all(tmp_path)
+    changed = [p.name for p in written if (CORPUS / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()]
+    assert not changed

@@ -415,10 +415,10 @@ csv_case("quoted_newline_then_bad_date.csv", "a product name with a quoted line 
 # --- implausible dates -------------------------------------------------------------------------
 
 
-def with_bad_date(seed: int, text: str, name: str, what: str, **kw) -> None:
+def with_bad_date(seed: int, text: str, name: str, what: str, at: int = 15, **kw) -> None:
     rows = B(seed, 24, clients=CLIENTS_ID)
     bad = R("C004", None, 4321.0, status="excluded", doc="BAD", cells={"date": text}, reason="date")
-    rows.insert(15, bad)
+    rows.insert(at, bad)
     csv_case(name, what, STD, rows, notes=["date"], **kw)
 
 
@@ -430,6 +430,10 @@ with_bad_date(24, "2029-06-15", "date_future.csv", "one line 4 years after the r
 with_bad_date(25, "2025-02-30", "date_feb_30.csv", "30 February")
 with_bad_date(26, "2025-13-01", "date_month_13.csv", "month 13")
 with_bad_date(27, "1899-12-30", "date_excel_epoch.csv", "1899-12-30 (an empty Excel date cell)")
+with_bad_date(31, "1970-01-01", "date_unix_epoch.csv", "1970-01-01 (a zero timestamp) among 2025 dates")
+with_bad_date(32, "2205-03-01", "date_year_2205_first_line.csv", "the 2205 line is the first data line", at=0)
+with_bad_date(33, "2205-03-01", "date_year_2205_last_line.csv", "the 2205 line is the last data line", at=24)
+with_bad_date(34, "2025-00-10", "date_month_00.csv", "month 00")
 rows = B(28, 6, clients=CLIENTS_ID)
 csv_case("dates_slash_ambiguous.csv", "every date written dd/mm/yyyy (01/02/2025): cannot tell from mm/dd without date_format",
          Layout(STD.cols, delim=",", num=dot, date=lambda d: d.strftime("%d/%m/%Y")), rows,
