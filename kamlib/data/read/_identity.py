@@ -106,11 +106,16 @@ def identity_keys(uniques: pd.Series) -> pd.Series:
     arrow = pc.utf8_normalize(arrow, form="NFKC")
     arrow = pc.replace_substring_regex(
         arrow, "[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+", "")
-    if not pc.all(pc.string_is_ascii(arrow)).as_py():
-        for ch, latin in _lookalikes().items():
-            arrow = pc.replace_substring(arrow, ch, latin)
     arrow = pc.utf8_lower(arrow)
-    return pd.Series(arrow.to_pandas(), index=uniques.index)
+    keys = arrow.to_pandas()
+    ascii_ = np.asarray(pc.string_is_ascii(arrow).fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    if not ascii_.all():  # look-alike letters -> Latin, with str.translate (one C call per id)
+        table = str.maketrans({k.lower(): v.lower() for k, v in _lookalikes().items()})
+        idx = np.flatnonzero(~ascii_)
+        values = keys.to_numpy(dtype=object)
+        keys = pd.Series(values, index=keys.index)
+        keys.iloc[idx] = [v.translate(table) if isinstance(v, str) else v for v in values[idx]]
+    return pd.Series(keys.to_numpy(dtype=object), index=uniques.index)
 
 
 def placeholder_keys(uniques: pd.Series) -> pd.Series:
