@@ -45,6 +45,9 @@ def _reports(items: Sequence[object]) -> list[LoadReport]:
     for item in items:
         if item is None:
             continue
+        if isinstance(item, dict):  # a Dataset (kamlib.read_folder): every table it holds
+            out.extend(_reports([v for v in item.values() if isinstance(v, pd.DataFrame)]))
+            continue
         out.append(item if isinstance(item, LoadReport) else load_report(item))
     return out
 
@@ -92,8 +95,10 @@ def load_summary(*frames: pd.DataFrame | LoadReport | None) -> LoadSummary:
 
     Parameters
     ----------
-    *frames : DataFrame or LoadReport
-        Frames returned by the readers (or their reports); None is skipped.
+    *frames : DataFrame, LoadReport or Dataset
+        Frames returned by the readers (or their reports), or a whole
+        :func:`kamlib.read_folder` dataset (``kamlib.load_summary(data)`` in a
+        notebook); None is skipped.
 
     Returns
     -------
