@@ -7,8 +7,9 @@ excluded (plus, at most, the "lenient" lines where excluding and reporting is as
 loading), that every loaded row carries its intended client and amount, the totals, the number
 of clients, the notes the load report must print, the suspected duplicate ids and the
 placeholders. For a file that must be refused it checks that a ``KamError`` names the file and
-the option that would help. Any other exception is a failure, and so is a read that does not
-finish within a few seconds (reads run in a thread with a timeout; the FIFO in a subprocess).
+the option that would help. Any other exception is a failure, and so is a read that hangs (no
+result within READ_TIMEOUT seconds: reads run in a guarded thread; the FIFO in a subprocess). The
+fuzz test damages corpus files at random (seeded) and asks the same of every copy.
 
 All problems of one case are collected and reported together, so a failure says everything
 that is wrong with the reader on that file.
