@@ -92,7 +92,10 @@ def _read_in_thread(kind: str, path: Path, options: dict, timeout: float = READ_
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out["df"] = getattr(kamlib, READERS[kind])(str(path), **options)
+                if kind in READERS:
+                    out["df"] = getattr(kamlib, READERS[kind])(str(path), **options)
+                else:  # any other canonical table through the generic reader
+                    out["df"] = kamlib.read_table(str(path), kind, **options)
         except BaseException as exc:  # noqa: BLE001 -- the test inspects what escaped
             out["exc"] = exc
 

@@ -918,6 +918,17 @@ csv_case("null_words_in_optional_cost.csv", "the optional cost column holds NULL
 rows = B(198, 10, clients=["007", "7", "0007"])
 csv_case("ids_with_leading_zeros.csv", "client ids 007, 7 and 0007 are three different codes (kept as text)", STD, rows)
 
+# --- another table through read_table ---------------------------------------------------------------
+
+nps_lay = Layout([("response_id", "resp"), ("client_id", "client"), ("wave", "wave"), ("score", "score")])
+rows = [R(c, cells={"resp": f"R{i:03d}", "wave": "2025Q1", "score": sc}) for i, (c, sc) in
+        enumerate([("ООО Ромашка", "9"), ("ЗАО Вектор", "10"), ("АО Гранит", "7"), ("ООО Лето", "3")])]
+rows.insert(2, R("ИП Петров А.В.", status="excluded", reason="range", cells={"resp": "R900", "wave": "2025Q1", "score": "11"}))
+rows.insert(4, R("ООО Ромашка", status="excluded", reason="missing", cells={"resp": "R901", "wave": "2025Q1", "score": ""}))
+csv_case("nps_cp1251_semicolon.csv", "NPS answers in a cp1251 ';' file: a score of 11 (line 4) and an empty score (line 6)",
+         nps_lay, rows, kind="nps_responses", encoding="cp1251")
+CASES[-1]["values"] = {"score": [9.0, 10.0, 7.0, 3.0]}
+
 
 # --- Excel --------------------------------------------------------------------------------------
 
