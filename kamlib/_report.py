@@ -335,8 +335,18 @@ def portfolio_report(
         page.add("nps", t("cli_report.h_nps"), _nps_section(nps_responses, as_of, page.notes))
     page.add("load-report", t("cli_report.h_load_report"), _load_section(sources, orders, clients))
 
-    summary = _summary_section(orders, clients, as_of, as_of_given, page)
+    summary = _load_summary_html(sources) + _summary_section(orders, clients, as_of, as_of_given, page)
     return _html_page(title or t("cli_report.title"), summary, page)
+
+
+def _load_summary_html(sources: Sequence[ReportSource]) -> str:
+    """Lines read/loaded/excluded and the share of revenue excluded, first on the page."""
+    reports = [s.report for s in sources if s.report is not None]
+    if not reports:
+        return ""
+    from .data.read import load_summary
+
+    return load_summary(*reports)._repr_html_()
 
 
 def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_given: bool, page: _Page) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from numbers import Real
 
+import numpy as np
 import pandas as pd
 
 from ._errors import KamArgumentError, KamDataError
@@ -35,6 +36,8 @@ __all__ = [
     "check_date",
     "check_date_column",
     "check_numeric_column",
+    "date_array",
+    "number_array",
 ]
 
 _SHOW_ROWS = 5  # how many offending rows a message lists
@@ -173,26 +176,97 @@ def check_date(value: object, argument: str) -> pd.Timestamp:
     return ts.normalize()
 
 
+def _parse_dates(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The one rule for a date column given to an analysis: ``(dates, not-a-date mask)``.
+
+    A datetime column is used as it is (a timezone is dropped, keeping local time); text is
+    parsed with :func:`pandas.to_datetime` (``format="mixed"``: ISO and other unambiguous forms).
+    Empty cells are not marked here (callers decide whether they are allowed).
+    """
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        col = col.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(col.dtype):
+        return col, pd.Series(False, index=col.index)
+    try:
+        parsed = pd.to_datetime(col, errors="coerce", format="mixed") if len(col) else col.astype("datetime64[ns]")
+    except (TypeError, ValueError):
+        parsed = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+    return parsed, parsed.isna() & col.notna()
+
+
+def _parse_number_cells(col: pd.Series, *, text_ok: bool) -> tuple[pd.Series, pd.Series]:
+    """The one rule for a number column given to an analysis: ``(float64 values, not-a-number mask)``.
+
+    Booleans are never numbers; text is converted when ``text_ok`` (the analyses' line
+    preparation) and refused otherwise (read files with kamlib's readers); empty cells are
+    not marked here.
+    """
+    if pd.api.types.is_bool_dtype(col.dtype):
+        return col.astype("float64"), pd.Series(True, index=col.index)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.astype("float64"), pd.Series(False, index=col.index)
+    if isinstance(col.dtype, pd.StringDtype) and not text_ok:
+        return col, pd.Series(True, index=col.index)
+    if text_ok:
+        converted = pd.to_numeric(col, errors="coerce").astype("float64")
+        return converted, converted.isna() & col.notna()
+    is_number = col.map(lambda v: isinstance(v, Real) and not isinstance(v, bool))
+    converted = pd.to_numeric(col.where(is_number), errors="coerce").astype("float64")
+    return converted, converted.isna() & col.notna()
+
+
 def check_date_column(frame: pd.DataFrame, column: str, *, argument: str) -> pd.Series:
     """The ``column`` of ``frame`` as timezone-naive dates; :class:`KamDataError` names rows that are not dates.
 
     A datetime column is used as it is (a timezone is dropped, keeping local time);
-    text is parsed with :func:`pandas.to_datetime`. Empty cells count as bad rows.
+    text is parsed as in :func:`date_array`. Empty cells count as bad rows.
     """
     col = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        if getattr(col.dt, "tz", None) is not None:
-            col = col.dt.tz_localize(None)
-        bad = col.isna()
-        parsed = col
-    else:
-        try:
-            parsed = pd.to_datetime(col, errors="coerce")
-        except (TypeError, ValueError):
-            parsed = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
-        bad = parsed.isna()
-    _refuse_bad_rows(frame, col, bad, "validate_data.bad_dates", argument=argument, column=column)
+    parsed, bad = _parse_dates(col)
+    _refuse_bad_rows(frame, col, bad | parsed.isna(), "validate_data.bad_dates", argument=argument, column=column)
     return parsed
+
+
+def date_array(frame: pd.DataFrame, argument: str, column: str = "date") -> np.ndarray:
+    """The date column as ``datetime64`` values; text that is not a date, then empty cells, are
+    refused naming the first rows (the check :func:`kamlib.analytics._prep.prepare_lines` uses)."""
+    col = frame[column]
+    parsed, bad = _parse_dates(col)
+    if bad.any():
+        rows = first_rows(frame.index[bad.to_numpy()])
+        raise KamDataError(
+            t("class_errors.bad_dates", argument=argument, column=column, rows=rows, n=int(bad.sum())),
+            file=argument, column=column, rows=rows,
+        )
+    values = parsed.to_numpy()
+    _refuse_missing(frame, np.isnat(values), argument, column)
+    return values
+
+
+def number_array(frame: pd.DataFrame, column: str, argument: str) -> np.ndarray:
+    """A numeric column as float64 values; text that is not a number (or booleans), then empty
+    cells, are refused naming the first rows."""
+    col = frame[column]
+    parsed, bad = _parse_number_cells(col, text_ok=True)
+    if bad.any():
+        rows = first_rows(frame.index[bad.to_numpy()])
+        raise KamDataError(
+            t("class_errors.bad_numbers", argument=argument, column=column, rows=rows, n=int(bad.sum())),
+            file=argument, column=column, rows=rows,
+        )
+    values = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+    _refuse_missing(frame, np.isnan(values), argument, column)
+    return values
+
+
+def _refuse_missing(frame: pd.DataFrame, missing: np.ndarray, argument: str, column: str) -> None:
+    """Raise :class:`KamDataError` naming the rows of ``frame`` where ``column`` is empty."""
+    if missing.any():
+        rows = first_rows(frame.index[np.flatnonzero(missing)[:_SHOW_ROWS]])
+        raise KamDataError(
+            t("validate.missing_values", argument=argument, column=column, n=int(missing.sum()), rows=rows),
+            file=argument, column=column, rows=rows,
+        )
 
 
 def _refuse_bad_rows(frame: pd.DataFrame, col: pd.Series, bad: pd.Series, key: str, *, argument: str,
@@ -214,18 +288,8 @@ def check_numeric_column(frame: pd.DataFrame, column: str, *, argument: str) -> 
     Empty cells and text count as bad rows; booleans are refused.
     """
     col = frame[column]
-    if pd.api.types.is_bool_dtype(col.dtype):
-        bad = pd.Series(True, index=col.index)
-        parsed = col
-    elif pd.api.types.is_numeric_dtype(col.dtype):
-        parsed = col.astype("float64")
-        bad = parsed.isna()
-    elif isinstance(col.dtype, pd.StringDtype):
-        bad = pd.Series(True, index=col.index)  # text is refused, even "12.5": read the file with kamlib's readers
-        parsed = col
-    else:  # object: numbers mixed with other things
-        is_number = col.map(lambda v: isinstance(v, Real) and not isinstance(v, bool))
-        parsed = pd.to_numeric(col.where(is_number), errors="coerce").astype("float64")
-        bad = parsed.isna()
+    parsed, bad = _parse_number_cells(col, text_ok=False)
+    if not (pd.api.types.is_bool_dtype(col.dtype) or isinstance(col.dtype, pd.StringDtype)):
+        bad = bad | parsed.isna()
     _refuse_bad_rows(frame, col, bad, "validate_data.bad_numbers", argument=argument, column=column)
     return parsed

@@ -277,6 +277,28 @@ def _read(table: str, path: Path, columns: str | None, console: _Console):
     return frame, report
 
 
+def _load_gate(args: argparse.Namespace, console: _Console, frames: Sequence[object]) -> None:
+    """Before any analysis: lines read/excluded and the share of revenue excluded, on stderr;
+    more than 5 % of revenue excluded stops the command (exit 1) unless --allow-excluded."""
+    from .data.read import check_as_of, check_excluded, load_summary
+
+    summary = load_summary(*frames)
+    if any(r.rows_excluded or r.findings for r in summary.reports):  # a clean load stays quiet
+        for line in summary.lines():
+            console.note(line)
+    if not getattr(args, "allow_excluded", False):
+        check_excluded(*frames)
+    orders = frames[0] if frames else None
+    if getattr(args, "as_of", None) is not None and orders is not None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            message = check_as_of(orders, args.as_of)
+        if message:
+            console.note(message)
+
+
 # ----------------------------------------------------------------------------------------------
 # the commands
 # ----------------------------------------------------------------------------------------------
@@ -322,6 +344,7 @@ def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
             continue
         frames[table], report = _read(table, path, args.columns, console)
         sources.append(ReportSource(table, str(path), report))
+    _load_gate(args, console, [frames[name] for name in ("orders", "clients", "nps_responses")])
     notes = []
     if paths["nps_responses"] is None:
         notes.append(t("cli_report.note_no_nps"))
@@ -360,6 +383,7 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
     clients = None
     if paths["clients"] is not None:
         clients, _ = _read("clients", paths["clients"], args.columns, console)
+    _load_gate(args, console, [orders, clients])
 
     from .analytics._abc_xyz import abc_xyz, abc_xyz_matrix
 
@@ -477,6 +501,7 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("orders", metavar="ORDERS", help=t("cli.help_orders"))
         p.add_argument("--as-of", type=_date_arg, metavar="DATE", help=t("cli.help_as_of"))
         p.add_argument("--columns", metavar="MAP", help=t("cli.help_columns"))
+        p.add_argument("--allow-excluded", action="store_true", help=t("read.help_allow_excluded"))
 
     def analysis_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--months", type=_months_arg, default=12, metavar="N", help=t("report_cli.help_months"))

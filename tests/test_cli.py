@@ -330,7 +330,10 @@ def test_bad_input_data_exits_1_with_one_line(name, expected, tmp_path):
 
 def test_rows_excluded_are_reported_not_fatal(tmp_path):
     out = tmp_path / "r.html"
-    proc = kam("report", BROKEN / "wrong_types.csv", "-o", out)
+    stopped = kam("report", BROKEN / "wrong_types.csv", "-o", out)
+    # 1 000 of 2 100 revenue (lines 3, 5, 6, 7 of tests/broken_inputs/README.md) is excluded: over 5 %
+    assert stopped.returncode == 1 and "47.6% of revenue was excluded" in stopped.stderr and not out.exists()
+    proc = kam("report", BROKEN / "wrong_types.csv", "-o", out, "--allow-excluded")
     assert proc.returncode == 0, proc.stderr
     page = Page(out.read_text(encoding="utf-8"))
     # tests/broken_inputs/README.md: lines 3 (not a number), 5 and 7 (not a date), 6 (missing) excluded
@@ -341,14 +344,14 @@ def test_rows_excluded_are_reported_not_fatal(tmp_path):
     assert excluded == [3, 5, 6, 7]
     assert "Traceback" not in proc.stderr
     assert "4 row(s) excluded" in proc.stderr  # a note, since nothing may be lost silently
-    quiet = kam("report", BROKEN / "wrong_types.csv", "-o", tmp_path / "q.html", "--quiet")
+    quiet = kam("report", BROKEN / "wrong_types.csv", "-o", tmp_path / "q.html", "--quiet", "--allow-excluded")
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 
 def test_duplicated_ids_and_cp1251_export(tmp_path):
     dup = kam("abc-xyz", BROKEN / "duplicated_ids.csv", "-o", tmp_path / "d.csv", "--min-periods", "1")
     assert dup.returncode == 0, dup.stderr
-    assert "3 row(s) excluded (duplicate id: 3)" in dup.stderr  # lines 4, 6, 7 of the README
+    assert "duplicate id" not in dup.stderr and "lines of one document" in dup.stderr  # all kept
     out = tmp_path / "cp.html"
     cp = kam("report", BROKEN / "cp1251_semicolon.csv", "--columns", BROKEN / "cp1251_columns.toml", "-o", out)
     assert cp.returncode == 0, cp.stderr

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import KamArgumentError, KamDataError
-from .._validate import check_choice, check_columns, check_frame, first_rows
+from .._validate import check_choice, check_columns, check_frame, date_array, first_rows, number_array
 from ..labels import t
 
 __all__ = [
@@ -136,52 +136,9 @@ def _bad_rows(frame: pd.DataFrame, bad: np.ndarray) -> list[object]:
     return first_rows(frame.index[np.flatnonzero(bad)[:5]])
 
 
-def _refuse_missing(orders: pd.DataFrame, missing: np.ndarray, argument: str, column: str) -> None:
-    """Raise :class:`KamDataError` naming the rows of ``orders`` where ``column`` is empty."""
-    if missing.any():
-        rows = _bad_rows(orders, missing)
-        raise KamDataError(
-            t("validate.missing_values", argument=argument, column=column, n=int(missing.sum()), rows=rows),
-            file=argument, column=column, rows=rows,
-        )
-
-
-def _date_array(orders: pd.DataFrame, argument: str, column: str = "date") -> np.ndarray:
-    """The date column as ``datetime64`` values (any unit); text dates are parsed, bad ones reported by row."""
-    col = orders[column]
-    if isinstance(col.dtype, pd.DatetimeTZDtype):
-        col = col.dt.tz_localize(None)
-    if not pd.api.types.is_datetime64_dtype(col.dtype):
-        parsed = pd.to_datetime(col, errors="coerce", format="mixed") if len(col) else col.astype("datetime64[ns]")
-        bad = (parsed.isna() & col.notna()).to_numpy()
-        if bad.any():
-            raise KamDataError(
-                t("class_errors.bad_dates", argument=argument, column=column, rows=_bad_rows(orders, bad), n=int(bad.sum())),
-                file=argument, column=column, rows=_bad_rows(orders, bad),
-            )
-        col = parsed
-    values = col.to_numpy()
-    _refuse_missing(orders, np.isnat(values), argument, column)
-    return values
-
-
-def _number_array(orders: pd.DataFrame, column: str, argument: str) -> np.ndarray:
-    """A numeric column as float64 values; text or empty cells are reported by row."""
-    col = orders[column]
-    if pd.api.types.is_bool_dtype(col.dtype) or not pd.api.types.is_numeric_dtype(col.dtype):
-        converted = pd.to_numeric(col, errors="coerce")
-        bad = (converted.isna() & col.notna()).to_numpy()
-        if bad.any() or pd.api.types.is_bool_dtype(col.dtype):
-            bad = bad if bad.any() else np.ones(len(col), dtype=bool)
-            rows = _bad_rows(orders, bad)
-            raise KamDataError(
-                t("class_errors.bad_numbers", argument=argument, column=column, rows=rows, n=int(bad.sum())),
-                file=argument, column=column, rows=rows,
-            )
-        col = converted
-    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    _refuse_missing(orders, np.isnan(values), argument, column)
-    return values
+# the date and number checks live in kamlib/_validate.py, shared with every other analysis
+_date_array = date_array
+_number_array = number_array
 
 
 @dataclass

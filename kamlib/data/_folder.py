@@ -73,7 +73,7 @@ def read_folder(folder: str | Path, *, columns=None, on_error: str = "warn") -> 
     True
     """
     from ..labels import t
-    from ._readers import read_table
+    from .read import read_table
 
     folder = Path(folder)
     if not folder.is_dir():

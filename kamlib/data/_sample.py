@@ -495,7 +495,7 @@ def load_sample(seed: int = SAMPLE_SEED) -> Dataset:
     >>> data.orders["client_id"].nunique() > 100
     True
     """
-    from ._readers import read_table
+    from .read import read_table
 
     tables = generate_sample(seed)
     return Dataset({name: read_table(frame, name) for name, frame in tables.items()})

@@ -1,4 +1,4 @@
-"""Tests of the readers (kamlib/data/_readers.py) on the broken inputs and on small inline tables.
+"""Tests of the readers (kamlib/data/read/) on the broken inputs and on small inline tables.
 
 Every expectation is worked out from the file's text by hand: "line" is the line in the file
 (the header is line 1), so the first data row is line 2.
@@ -91,7 +91,7 @@ def test_missing_column_is_fixed_by_the_suggested_mapping():
 
 def test_missing_several_columns_lists_them_all():
     frame = pd.DataFrame({"id": ["1"], "sum": ["5"]})
-    with pytest.raises(KamDataError, match=r'columns "order_id", "date", "client_id", "revenue" are missing; the table has: id, sum'):
+    with pytest.raises(KamDataError, match=r'columns "date", "client_id", "revenue" are missing; the table has: id, sum'):
         kamlib.read_orders(frame)
 
 
@@ -217,19 +217,21 @@ def test_bad_on_error_value():
         kamlib.read_orders(broken("wrong_types.csv"), on_error="ignore")
 
 
-def test_duplicated_ids_keep_the_first_and_exclude_the_later_ones():
-    df = read_quietly(kamlib.read_orders, broken("duplicated_ids.csv"))
-    # A1 on lines 2, 4, 7; A2 on lines 3, 6; A3 on line 5
-    assert df["order_id"].tolist() == ["A1", "A2", "A3"]
-    assert df["revenue"].tolist() == [100.0, 200.0, 400.0]
-    assert lines_of(df) == [4, 6, 7]
-    assert set(reasons_of(df)) == {"duplicate id"}
-    assert len(df) + 3 == data_lines("duplicated_ids.csv")
+def test_repeated_order_ids_are_lines_of_one_document_and_all_kept():
+    df = kamlib.read_orders(broken("duplicated_ids.csv"))
+    # A1 on lines 2, 4, 7; A2 on lines 3, 6; A3 on line 5: six lines, three documents
+    assert df["order_id"].tolist() == ["A1", "A2", "A1", "A3", "A2", "A1"]
+    assert df["revenue"].sum() == 100 + 200 + 300 + 400 + 500 + 600
+    report = kamlib.load_report(df)
+    assert report.rows_excluded == 0
+    assert dict(report.findings)["repeated_documents"] == "3"
 
 
-def test_duplicate_message_says_where_the_kept_row_is():
-    with pytest.warns(KamDataWarning, match=r'"A1" \(first at line 2\), "A2" \(first at line 3\), "A1" \(first at line 2\)'):
-        kamlib.read_orders(broken("duplicated_ids.csv"))
+def test_duplicate_client_ids_keep_the_first_and_say_where_it_is():
+    raw = pd.DataFrame({"client_id": ["C1", "C2", "C1"], "name": ["a", "b", "c"], "client_type": ["x", "y", "z"]})
+    with pytest.warns(KamDataWarning, match=r'"C1" \(first at index 0\)'):
+        df = kamlib.read_clients(raw)
+    assert df["name"].tolist() == ["a", "b"]
 
 
 def test_cp1251_semicolons_decimal_commas_with_a_mapping_dict():
@@ -298,7 +300,7 @@ def test_excel_with_title_rows_above_the_header():
 def test_excel_header_row_argument():
     df = read_quietly(kamlib.read_orders, broken("header_offset.xlsx"), header_row=4)
     assert len(df) == 3
-    with pytest.raises(KamDataError, match=r'header_offset\.xlsx: columns "order_id", .* the table has: Sales export'):
+    with pytest.raises(KamDataError, match=r'header_offset\.xlsx: columns "date", .* the table has: Sales export'):
         kamlib.read_orders(broken("header_offset.xlsx"), header_row=1)
 
 

@@ -1,0 +1,554 @@
+"""Step 3: parse cells -- text, numbers, dates and yes/no values, vectorised per column."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import difflib
+import io
+import os
+import re
+import sys
+import tomllib
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from numbers import Real
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..._errors import KamArgumentError, KamDataError, KamDataWarning, KamError
+from ..._validate import check_choice
+from ...labels import t
+from .._schema import TABLES, columns_of, required_columns
+from ._common import _MAJOR, _BOOL, _CODE, _DATE, _DATE_DTYPE, _DOTTED_DATE, _EMPTY, _ISO_DATE, _MISSING_WORDS, _NO, _NUM, _OTHER, _SPACES, _TEXT, _TEXT_DTYPE, _YES, _is_empty, _kind  # noqa: F401
+
+
+def _text_of(v: object) -> str | None:
+    """One cell as text (for text columns): numbers without a trailing .0, dates as ISO."""
+    if _is_empty(v):
+        return None
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (_dt.datetime, pd.Timestamp)):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _is_text_dtype(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype)
+
+
+def _as_bool_array(x: object) -> np.ndarray:
+    """A fresh, writable numpy bool array (missing -> False)."""
+    if isinstance(x, pd.Series):
+        x = x.fillna(False)
+    return np.array(x, dtype=bool)
+
+
+@dataclass
+class _Cells:
+    """A column split by what its cells hold (so each kind is converted once, vectorised)."""
+
+    n: int
+    kind: np.ndarray  # int8 per row
+    text: pd.Series  # stripped text of text cells (NA elsewhere), str dtype, RangeIndex
+    objects: np.ndarray | None  # the cells (object column) or None (text column)
+
+
+def _cells(s: pd.Series) -> _Cells:
+    n = len(s)
+    if _is_text_dtype(s):
+        text = s.reset_index(drop=True).str.strip()
+        text = text.mask(_as_bool_array(text.eq("")))
+        kind = np.where(_as_bool_array(text.isna()), _EMPTY, _TEXT).astype(np.int8)
+        return _Cells(n, kind, text, None)
+    objects = s.to_numpy(dtype=object)
+    kind = np.fromiter((_kind(v) for v in objects), dtype=np.int8, count=n)
+    values = np.full(n, None, dtype=object)
+    is_text = kind == _TEXT
+    values[is_text] = [v.strip() for v in objects[is_text]]
+    return _Cells(n, kind, pd.Series(values, dtype=_TEXT_DTYPE), objects)
+
+
+def _missing_words(text: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` hold a word meaning "empty" (nan, NULL, n/a, ...)."""
+    if not rows.any():
+        return rows
+    out = np.zeros(len(rows), dtype=bool)
+    idx = np.flatnonzero(rows)
+    out[idx] = _as_bool_array(text.iloc[idx].str.lower().isin(_MISSING_WORDS))
+    return out
+
+
+@dataclass
+class _Converted:
+    values: object  # array-like of the final dtype, full length
+    missing: np.ndarray  # bool: the cell is empty
+    bad: np.ndarray  # int8: 0 or a reason code
+    note: tuple[str, str] | None = None  # how it was read, for the report
+    codes: np.ndarray | None = None  # client ids: their factorised codes (set by the identity check)
+
+
+def _convert_text(s: pd.Series) -> _Converted:
+    arrow = _arrow_chunks(s)
+    if arrow is not None and _MAJOR >= 3:  # pyarrow kernels: ASCII spaces trimmed, "" -> missing
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        trimmed = pc.ascii_trim_whitespace(arrow)
+        empty = pc.equal(trimmed, "")
+        if pc.any(empty).as_py():
+            trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+        values = pd.array(trimmed, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        missing = np.asarray(pc.is_null(trimmed).to_numpy(zero_copy_only=False), dtype=bool)
+        return _Converted(values, missing, np.zeros(len(s), dtype=np.int8))
+    if _is_text_dtype(s):
+        cells = _cells(s)
+        text = cells.text
+    else:
+        text = pd.Series([_text_of(v) for v in s.to_numpy(dtype=object)], dtype=_TEXT_DTYPE)
+    missing = _as_bool_array(text.isna())
+    return _Converted(text.astype(_TEXT_DTYPE).array, missing, np.zeros(len(s), dtype=np.int8))
+
+
+def _arrow_text(text: pd.Series) -> bool:
+    return getattr(text.dtype, "storage", None) == "pyarrow"
+
+
+def _cast_all(text: pd.Series) -> np.ndarray | None:
+    """Text -> float64 when every value is a plain number (empty -> NaN); None otherwise."""
+    if _arrow_text(text):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            return np.asarray(pc.cast(pa.array(text), pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return None if (np.isnan(values) & _as_bool_array(text.notna())).any() else values
+
+
+def _to_float(text: pd.Series) -> np.ndarray:
+    """Text -> float64, NaN where it is not a plain number."""
+    values = _cast_all(text)
+    if values is None:
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return values
+
+
+_NUMBER_SHAPED = "[+\\-\u2212]?[0-9.," + "".join(_SPACES) + "]*[0-9][0-9.," + "".join(_SPACES) + "]*"
+
+
+def _detect_decimal(text: pd.Series) -> str:
+    """"," or ".": the last of the two in values holding both, else the more frequent one.
+
+    Only number-shaped values vote (digits, separators, a sign), so the dots of "n.a."
+    cannot outvote the decimal commas of a column.
+    """
+    has_comma = _as_bool_array(text.str.contains(",", regex=False))
+    has_dot = _as_bool_array(text.str.contains(".", regex=False))
+    if not has_comma.any():
+        return "."
+    if has_dot.any():
+        shaped = _as_bool_array(text.str.fullmatch(_NUMBER_SHAPED))
+        has_comma &= shaped
+        has_dot &= shaped
+    both = has_comma & has_dot
+    if both.any():
+        sub = text[both]
+        comma_last = _as_bool_array(sub.str.rfind(",") > sub.str.rfind("."))
+        return "," if 2 * comma_last.sum() > len(sub) else "."
+    return "," if has_comma.sum() > has_dot.sum() else "."
+
+
+def _number_pattern(decimal: str) -> str:
+    other = "." if decimal == "," else ","
+    group = "[" + re.escape(other) + "".join(_SPACES) + "]"
+    d = re.escape(decimal)
+    return rf"[+-]?(?:\d{{1,3}}(?:{group}\d{{3}})+(?:{d}\d*)?|\d+(?:{d}\d*)?|{d}\d+)(?:[eE][+-]?\d+)?"
+
+
+def _parse_numbers(
+    text: pd.Series, present: np.ndarray, decimal: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Numbers from text cells: (values, bad, missing-word, decimal separator used).
+
+    Fast path: the whole column cast at once (plain numbers; a decimal comma when the
+    column has no dots). Otherwise each value is checked against the number pattern,
+    separators are removed and the valid ones are cast.
+    """
+    n = len(text)
+    if not present.any():
+        return np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool), decimal or "."
+    if decimal is None:
+        decimal = _detect_decimal(text)
+    values = None
+    if decimal == ".":
+        values = _cast_all(text)
+    elif not _as_bool_array(text.str.contains(".", regex=False)).any():
+        values = _cast_all(text.str.replace(",", ".", regex=False))
+    if values is None:
+        values = np.full(n, np.nan)
+        idx = np.flatnonzero(present)
+        sub = text.iloc[idx]
+        if _as_bool_array(sub.str.contains("\u2212", regex=False)).any():
+            sub = sub.str.replace("\u2212", "-", regex=False)  # a typographic minus
+        norm = sub.where(_as_bool_array(sub.str.fullmatch(_number_pattern(decimal))))
+        for ch in _SPACES + (("." if decimal == "," else ","),):
+            if _as_bool_array(norm.str.contains(ch, regex=False)).any():
+                norm = norm.str.replace(ch, "", regex=False)
+        if decimal == ",":
+            norm = norm.str.replace(",", ".", regex=False)
+        values[idx] = _to_float(norm)
+    values = np.where(present & np.isfinite(values), values, np.nan)
+    still = present & np.isnan(values)
+    words = _missing_words(text, still)
+    return values, still & ~words, words, decimal
+
+
+def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: tuple | None) -> _Converted:
+    n = len(s)
+    bad = np.zeros(n, dtype=np.int8)
+    note = None
+    dtype = s.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        values = np.full(n, np.nan)
+        missing = _as_bool_array(s.isna())
+        bad[~missing] = _CODE["bad_number"]
+    elif pd.api.types.is_numeric_dtype(dtype):
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+        bad[np.isinf(values)] = _CODE["bad_number"]
+        values = np.where(np.isinf(values), np.nan, values)
+        missing = np.isnan(values) & (bad == 0)
+    elif (fast := _fast_numbers(s, decimal)) is not None:  # a clean column: one cast, no strip
+        values = fast
+        bad[np.isinf(values)] = _CODE["bad_number"]
+        values = np.where(np.isinf(values), np.nan, values)
+        missing = np.isnan(values) & (bad == 0)
+        if decimal == ",":
+            note = ("decimal_comma", "")
+    else:
+        cells = _cells(s)
+        present = cells.kind == _TEXT
+        values, bad_text, words, used = _parse_numbers(cells.text, present, decimal)
+        bad[bad_text] = _CODE["bad_number"]
+        missing = (cells.kind == _EMPTY) | words
+        if cells.objects is not None:
+            is_num = cells.kind == _NUM
+            if is_num.any():
+                values[is_num] = [float(v) for v in cells.objects[is_num]]
+                inf = is_num & ~np.isfinite(values)
+                bad[inf] = _CODE["bad_number"]
+                missing |= is_num & np.isnan(values) & ~inf
+                values[inf] = np.nan
+            bad[np.isin(cells.kind, (_BOOL, _DATE, _OTHER))] = _CODE["bad_number"]
+        if used == "," and present.any():
+            note = ("decimal_comma", "")
+    if whole:
+        ok = ~np.isnan(values)
+        not_whole = ok & ((np.floor(values) != values) | (np.abs(values) > 2**53))
+        bad[not_whole] = _CODE["bad_whole_number"]
+        values[not_whole] = np.nan
+    if bounds is not None:
+        low, high = bounds
+        with np.errstate(invalid="ignore"):
+            out = ~np.isnan(values) & ((values < low) | (values > high))
+        bad[out & (bad == 0)] = _CODE["out_of_range"]
+    values = np.where(bad > 0, np.nan, values)
+    result = pd.array(values, dtype="float64")
+    if whole:
+        result = pd.array(values, dtype="float64").astype("Int64")
+    return _Converted(result, missing & (bad == 0), bad, note)
+
+
+def _date_formats(text: pd.Series, date_format: str | None) -> tuple[pd.Series, str | None]:
+    """Distinct date texts -> dates (NaT when not a date), and the format(s) seen."""
+    if date_format is not None:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        return parsed, f"custom{date_format}"
+    parsed = pd.Series(pd.NaT, index=text.index, dtype=_DATE_DTYPE)
+    iso = _as_bool_array(text.str.fullmatch(_ISO_DATE))
+    dotted = _as_bool_array(text.str.fullmatch(_DOTTED_DATE))
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce").astype(_DATE_DTYPE)
+    if dotted.any():
+        part = text[dotted].str.split(" ", n=1).str[0]
+        parsed[dotted] = pd.to_datetime(part, format="%d.%m.%Y", errors="coerce").astype(_DATE_DTYPE)
+    timed = _as_bool_array(text.str.contains(":", regex=False)) & (iso | dotted)
+    if timed.any():  # a time of day must be one: 99:99 makes the cell invalid, not a date at midnight
+        parts = text[timed].str.extract(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+        hours = pd.to_numeric(parts[0], errors="coerce")
+        minutes = pd.to_numeric(parts[1], errors="coerce")
+        seconds = pd.to_numeric(parts[2], errors="coerce").fillna(0)
+        wrong = ~((hours <= 23) & (minutes <= 59) & (seconds <= 59)).to_numpy(dtype=bool, na_value=False)
+        idx = np.flatnonzero(timed)[wrong]
+        parsed.iloc[idx] = pd.NaT
+    seen = "mixed" if iso.any() and dotted.any() else "iso" if iso.any() else "dotted" if dotted.any() else None
+    return parsed, seen
+
+
+def _normalise_dates(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
+    values = pd.Series(values)
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)  # keep the local calendar date
+    return values.dt.normalize().astype(_DATE_DTYPE)
+
+
+def _arrow_chunks(s: pd.Series):
+    return getattr(s.array, "_pa_array", None) if _is_text_dtype(s) else None
+
+
+def _fast_numbers(s: pd.Series, decimal: str | None) -> np.ndarray | None:
+    """float64 of an Arrow text column whose every cell is a plain number (the usual clean export),
+    cast in one pass; None when any cell needs the careful path (spaces, empties, separators)."""
+    arrow = _arrow_chunks(s)
+    if arrow is None or decimal not in (None, ".", ","):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        if decimal == ",":
+            if pc.any(pc.match_substring(arrow, ".")).as_py():
+                return None
+            arrow = pc.replace_substring(arrow, ",", ".")
+        values = pc.cast(arrow, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if values.null_count:
+        return None
+    return values.to_numpy() if isinstance(values, pa.Array) else np.asarray(values.to_numpy(), dtype="float64")
+
+
+def _fast_dates(s: pd.Series, date_format: str | None) -> tuple[np.ndarray, str] | None:
+    """Dates of an Arrow text column whose every cell is ``yyyy-mm-dd`` (or every one ``dd.mm.yyyy``),
+    parsed in one pass by pyarrow; None when any cell needs the careful path."""
+    arrow = _arrow_chunks(s)
+    if arrow is None or date_format is not None or len(arrow) == 0:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    unit = np.datetime_data(_DATE_DTYPE)[0]
+    for fmt, seen in (("%Y-%m-%d", "iso"), ("%d.%m.%Y", "dotted")):
+        try:
+            first = arrow.chunk(0)[0].as_py() if arrow.num_chunks else None
+            if first is None or len(first) != 10:
+                return None
+            parsed = pc.strptime(arrow, format=fmt, unit="s", error_is_null=True)
+            if parsed.null_count:
+                continue
+            # strptime rolls 2024-02-30 over to March: the day must be the one written
+            start = 8 if seen == "iso" else 0
+            written = pc.cast(pc.utf8_slice_codeunits(arrow, start, start + 2), pa.int64())
+            if not pc.all(pc.equal(pc.day(parsed), written)).as_py():
+                return None
+            parsed = parsed.cast(pa.timestamp(unit))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        days = pc.cast(pc.cast(parsed, pa.int64()), pa.int64())
+        values = np.asarray(days.to_numpy(), dtype=np.int64).view(f"datetime64[{unit}]")
+        return values, seen
+    return None
+
+
+def _convert_date(s: pd.Series, date_format: str | None) -> _Converted:
+    n = len(s)
+    bad = np.zeros(n, dtype=np.int8)
+    note = None
+    fast = _fast_dates(s, date_format)
+    if fast is not None:
+        values, seen = fast
+        return _Converted(pd.array(values, dtype=_DATE_DTYPE), np.zeros(n, dtype=bool), bad, (f"dates_{seen}", ""))
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        values = _normalise_dates(s.reset_index(drop=True))
+        missing = _as_bool_array(values.isna())
+        return _Converted(values.array, missing, bad)
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        missing = _as_bool_array(s.isna())
+        bad[~missing] = _CODE["bad_date"]
+        return _Converted(pd.array(np.full(n, np.datetime64("NaT")), dtype=_DATE_DTYPE), missing, bad)
+    cells = _cells(s)
+    out = np.full(n, np.datetime64("NaT"), dtype=_DATE_DTYPE)
+    present = cells.kind == _TEXT
+    words = np.zeros(n, dtype=bool)
+    if present.any():
+        # dates repeat a lot: parse each distinct text once
+        codes, uniques = pd.factorize(cells.text)
+        parsed, seen = _date_formats(pd.Series(uniques, dtype=_TEXT_DTYPE), date_format)
+        parsed = _normalise_dates(parsed).to_numpy()
+        has = codes >= 0
+        out[has] = parsed[codes[has]]
+        failed = present & np.isnat(out)
+        words = _missing_words(cells.text, failed)
+        bad[failed & ~words] = _CODE["bad_date"]
+        if seen is not None:
+            note = (f"dates_{seen}", "")
+    if cells.objects is not None:
+        is_date = cells.kind == _DATE
+        if is_date.any():
+            out[is_date] = _normalise_dates(pd.to_datetime(pd.Series(list(cells.objects[is_date]), dtype=object))).to_numpy()
+        bad[np.isin(cells.kind, (_NUM, _BOOL, _OTHER))] = _CODE["bad_date"]
+    missing = (cells.kind == _EMPTY) | words
+    return _Converted(pd.array(out, dtype=_DATE_DTYPE), missing, bad, note)
+
+
+def _convert_bool(s: pd.Series) -> _Converted:
+    n = len(s)
+    bad = np.zeros(n, dtype=np.int8)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        values = s.astype("boolean").array
+        return _Converted(values, _as_bool_array(s.isna()), bad)
+    cells = _cells(s)
+    out = np.full(n, None, dtype=object)
+    missing = cells.kind == _EMPTY
+    text = cells.kind == _TEXT
+    if text.any():
+        idx = np.flatnonzero(text)
+        lower = cells.text.iloc[idx].str.lower()
+        yes = _as_bool_array(lower.isin(_YES))
+        no = _as_bool_array(lower.isin(_NO))
+        out[idx[yes]] = True
+        out[idx[no]] = False
+        neither = np.zeros(n, dtype=bool)
+        neither[idx[~yes & ~no]] = True
+        words = _missing_words(cells.text, neither)
+        missing |= words
+        bad[neither & ~words] = _CODE["bad_yes_no"]
+    if cells.objects is not None:
+        for i in np.flatnonzero(np.isin(cells.kind, (_BOOL, _NUM))):
+            v = cells.objects[i]
+            if isinstance(v, (bool, np.bool_)) or v in (0, 1):
+                out[i] = bool(v)
+            else:
+                bad[i] = _CODE["bad_yes_no"]
+        bad[np.isin(cells.kind, (_DATE, _OTHER))] = _CODE["bad_yes_no"]
+    out[bad > 0] = None
+    return _Converted(pd.array(out, dtype="boolean"), missing, bad)
+
+
+def _convert(s: pd.Series, kind: str, options: dict, bounds: tuple | None) -> _Converted:
+    if kind == "str":
+        return _convert_text(s)
+    if kind in ("float", "int"):
+        return _convert_number(s, options.get("decimal"), whole=kind == "int", bounds=bounds)
+    if kind == "date":
+        return _convert_date(s, options.get("date_format"))
+    if kind == "bool":
+        return _convert_bool(s)
+    raise AssertionError(f"unknown kind {kind!r} in kamlib/data/_schema.py")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------------------------
+# building the table
+# ----------------------------------------------------------------------------------------------
+
+
+# ----------------------------------------------------------------------------------------------
+# decimal point or decimal comma: decided once per file, with evidence
+# ----------------------------------------------------------------------------------------------
+
+_SIGN = "[+\\-\u2212]?"
+_EVIDENCE_HEAD = 100_000
+
+
+@dataclass
+class _Separators:
+    decimal: dict  # column -> "," or "."
+    notes: list  # report items
+
+
+def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None]:
+    """(kind, separator, position of an example): kind "decimal" (the separator is the
+    decimal one), "thousands" (it groups thousands), "ambiguous", or None (no separator)."""
+    has_c = _as_bool_array(text.str.contains(",", regex=False))
+    has_d = _as_bool_array(text.str.contains(".", regex=False))
+    if not has_c.any() and not has_d.any():
+        return None, None, None
+    both = has_c & has_d
+    if both.any():
+        i = int(np.flatnonzero(both)[0])
+        sub = text[both]
+        comma_last = _as_bool_array(sub.str.rfind(",") > sub.str.rfind("."))
+        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i
+    sep = "," if has_c.any() else "."
+    sub_mask = has_c if sep == "," else has_d
+    idx = np.flatnonzero(sub_mask)
+    sub = text.iloc[idx]
+    e = re.escape(sep)
+    decimal_shape = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+"))
+    if decimal_shape.any():
+        return "decimal", sep, int(idx[np.flatnonzero(decimal_shape)[0]])
+    grouped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{e}\d{{3}}){{2,}}"))
+    if grouped.any():
+        return "thousands", sep, int(idx[np.flatnonzero(grouped)[0]])
+    shaped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}{e}\d{{3}}"))
+    if shaped.any():
+        return "ambiguous", sep, int(idx[np.flatnonzero(shaped)[0]])
+    return None, None, None
+
+
+def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -> _Separators:
+    """The decimal separator of each number column, from the whole column and the file's other
+    number columns; :class:`KamDataError` when a column is ambiguous and nothing else decides."""
+    out = _Separators({}, [])
+    if options.get("decimal") is not None:
+        return out
+    thousands = options.get("thousands")
+    if thousands in (",", "."):
+        other = "." if thousands == "," else ","
+        out.decimal = {name: other for name in columns}
+        return out
+    evidence = {}
+    for name, s in columns.items():
+        if not _is_text_dtype(s):
+            continue
+        text = s.reset_index(drop=True)
+        # the first 100 000 cells usually decide; the whole column is looked at only when they do not
+        kind, sep, pos = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
+        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
+            kind, sep, pos = _column_evidence(text.str.strip())
+        if kind is not None:
+            evidence[name] = (kind, sep, pos, text.iloc[pos].strip())
+    decided = {}
+    for name, (kind, sep, pos, value) in evidence.items():
+        if kind == "decimal":
+            decided[name] = sep
+        elif kind == "thousands":
+            decided[name] = "." if sep == "," else ","
+    file_decimal = set(decided.values())
+    for name, (kind, sep, pos, value) in evidence.items():
+        line = source.labels(rows[[pos]])[0]
+        if kind == "ambiguous":
+            if len(file_decimal) == 1:
+                decided[name] = next(iter(file_decimal))
+                out.notes.append(("separator_from_file", t(
+                    "read.separator_from_file", column=name, value=value, line=line,
+                    meaning=t("read.sep_decimal" if decided[name] == sep else "read.sep_thousands"))))
+            else:
+                raise KamDataError(
+                    t("read.separator_ambiguous", file=source.name, column=name, value=value,
+                      where=t(f"load.{source.where}"), line=line, sep=sep),
+                    file=source.name if source.is_file else None, column=name, rows=[line],
+                )
+        elif not (kind == "decimal" and sep == "."):  # a plain decimal point needs no note
+            out.notes.append(("separator_evidence", t(
+                "read.separator_evidence", column=name, value=value, line=line,
+                meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)))
+    out.decimal = decided
+    return out

@@ -1,0 +1,234 @@
+"""Step 1: bytes to text -- the encoding of a CSV file, decided with evidence, never silently.
+
+The rules (each decision is recorded in the load report):
+
+- A byte-order mark decides: UTF-8 (BOM), UTF-16.
+- A file that is valid UTF-8 is UTF-8. One stray undecodable byte does not flip a
+  whole file to another encoding: only the line that holds it is affected.
+- A file in which no line is UTF-8 with non-ASCII letters is in a one-byte code
+  page. ``charset-normalizer`` names the family; between the Cyrillic code pages
+  (cp1251, KOI8-R, cp866) the one whose letters are the most frequent Russian
+  letters wins. When two are too close to call, the reader refuses and asks for
+  ``encoding=`` rather than garble the text.
+- A *mixed* file (lines of UTF-8 text and lines in a code page, as when two exports
+  are pasted together) is decoded line by line; the lines read in the code page are
+  listed. A line that is neither (UTF-8 letters next to an undecodable byte, or a
+  code-page line that does not decode to letters) is excluded with its line number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from ..._errors import KamDataError
+from ...labels import t
+
+# frequency (per mille) of Russian letters in running text; decides between Cyrillic code pages
+_RUSSIAN = dict(zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+                    (110, 85, 80, 74, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 16, 16, 15,
+                     12, 10, 9, 7, 6, 5, 4, 3, 3, 0.4, 0.4)))
+_CYRILLIC_PAGES = ("cp1251", "koi8_r", "cp866")
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SHOW = 5
+
+
+@dataclass
+class Decoded:
+    """The outcome of step 1."""
+
+    label: str  # for the report: "UTF-8", "cp1251", "UTF-8 and cp1251 (lines ...)"
+    codec: str | None  # a Python codec that reads the whole file (fast path), or None
+    text: str | None = None  # the decoded text when it had to be decoded here (mixed, UTF-16)
+    bad_lines: dict[int, str] = field(default_factory=dict)  # 1-based line -> raw text (undecodable)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # extra report items
+
+
+def _codec_name(encoding: str) -> str:
+    return codecs.lookup(encoding).name
+
+
+def _russian_score(text: str) -> float:
+    letters = [c for c in text.lower() if "а" <= c <= "я" or c == "ё"]
+    if not letters:
+        return 0.0
+    return sum(_RUSSIAN.get(c, 0) for c in letters) / len(letters)
+
+
+def _letters_ratio(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are letters (a code page decoding
+    the wrong file gives box-drawing signs and punctuation)."""
+    high = [c for c in text if ord(c) > 127]
+    if not high:
+        return 1.0
+    good = sum(c.isalpha() or c in "«»№–—’“”\u00a0" for c in high)
+    return good / len(high)
+
+
+def choose_code_page(raw: bytes, name: str) -> str:
+    """The one-byte code page of ``raw`` (bytes that are not UTF-8), or :class:`KamDataError`."""
+    sample = raw[: 64_000]
+    guess = None
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(sample).best()
+        guess = None if best is None else _codec_name(best.encoding)
+    except Exception:  # pragma: no cover - charset-normalizer is a dependency; be safe anyway
+        guess = None
+    scores = {}
+    for page in _CYRILLIC_PAGES:
+        text = sample.decode(page, errors="replace")
+        if _letters_ratio(text) >= 0.9:
+            scores[page] = _russian_score(text)
+    if scores and (guess is None or guess in _CYRILLIC_PAGES or guess in ("mac_cyrillic", "iso8859_5")
+                   or max(scores.values()) > 40):
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= 1.15 * ranked[1][1]:
+            return ranked[0][0]
+        raise KamDataError(
+            t("read.encoding_ambiguous", file=name, pages=", ".join(p for p, _ in ranked[:2])), file=name
+        )
+    if guess is not None and guess not in ("utf_8", "ascii"):
+        return guess
+    raise KamDataError(t("read.encoding_unknown", file=name), file=name)
+
+
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def decode_given(data: bytes, name: str, encoding: str) -> str:
+    """``data`` decoded with the user's ``encoding=``; the first bad line named otherwise."""
+    codec = _codec_name(encoding)
+    try:
+        return data.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        raise KamDataError(
+            t("load_errors.encoding_failed", file=name, where=t("load.line"), line=line, encoding=encoding),
+            file=name,
+            rows=[line],
+        ) from None
+
+
+def sniff(head: bytes, name: str) -> str | None:
+    """A codec decided from the first bytes alone (``utf-8``, ``utf-16``), or None when the
+    whole file must be looked at (:func:`analyse`)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+
+
+def code_page_of_file(path, head: bytes, name: str) -> Decoded | None:
+    """The one-byte code page of a file whose first bytes are not UTF-8, decided without holding
+    the file: it is streamed in 8 MiB blocks, each decoded as UTF-8 with replacement (bytes that
+    fail become one U+FFFD each; valid multi-byte letters shrink the text). A code-page file has
+    almost no valid multi-byte letters (only accidental pairs such as cp1251 "Пё"). None when it
+    has real ones too (a mixed file: :func:`analyse` must decode it line by line)."""
+    invalid = multibyte = 0
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(8 << 20)
+            if not block:
+                break
+            loose = block.decode("utf-8", errors="replace")  # C speed; a block edge costs one char
+            invalid += loose.count("\ufffd")
+            multibyte += len(block) - len(loose)
+    if multibyte * 100 >= max(invalid, 1):  # real UTF-8 letters too: a mixed file
+        return None
+    high_lines = [line for line in head.split(b"\n") if not line.isascii()][:2000]
+    page = choose_code_page(b"\n".join(high_lines), name)
+    return Decoded(page_label(page), page, None)
+
+
+def analyse(data: bytes, name: str) -> Decoded:
+    """Decide the encoding of a whole file's bytes (see the module docstring)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded("UTF-16", None, data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            line = _line_of(data, exc.start)
+            raise KamDataError(
+                t("load_errors.encoding_failed", file=name, where=t("load.line"), line=line, encoding="utf-16"),
+                file=name, rows=[line],
+            ) from None
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        return Decoded("UTF-8 (BOM)" if bom else "UTF-8", "utf-8", data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    # one pass in C before any per-line work: bytes that fail UTF-8 become one U+FFFD each, valid
+    # multi-byte letters shrink; no valid multi-byte letter at all (or a handful of accidental pairs
+    # such as cp1251 "Пё" = D0 B8) means a one-byte code page throughout
+    loose = data.decode("utf-8", errors="replace")
+    invalid = loose.count("\ufffd")
+    multibyte = len(data) - len(loose)
+    del loose
+    if multibyte * 100 < invalid:
+        sample = data[:2_000_000]
+        page = choose_code_page(sample, name)
+        return Decoded(page_label(page), page, None)
+    lines = data.split(b"\n")
+    utf8_lines = []  # lines with UTF-8 letters
+    bad = []  # lines that are not UTF-8
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines.append(i)
+        except UnicodeDecodeError:
+            bad.append(i)
+    if not utf8_lines:  # a one-byte code page throughout
+        page = choose_code_page(b"\n".join(lines[i] for i in bad[:2000]), name)
+        return Decoded(page_label(page), page, None)
+    # mixed: UTF-8 lines and others, line by line
+    stray = [i for i in bad if _UTF8_LETTER.search(lines[i])]  # UTF-8 text with a stray byte
+    paged = [i for i in bad if i not in set(stray)]
+    page = choose_code_page(b"\n".join(lines[i] for i in paged[:2000]), name) if paged else None
+    out = []
+    bad_lines: dict[int, str] = {}
+    page_lines = []
+    stray_set, paged_set = set(stray), set(paged)
+    for i, line in enumerate(lines):
+        if i in stray_set:
+            bad_lines[i + 1] = line.decode("utf-8", errors="replace").rstrip("\r")
+            out.append("")
+        elif i in paged_set:
+            text = line.decode(page, errors="replace")
+            if _letters_ratio(text) >= 0.9 and "\ufffd" not in text:
+                out.append(text)
+                page_lines.append(i + 1)
+            else:
+                bad_lines[i + 1] = line.decode("utf-8", errors="replace").rstrip("\r")
+                out.append("")
+        else:
+            out.append(line.decode("utf-8"))
+    text = "\n".join(out)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    label = "UTF-8"
+    notes = []
+    if page_lines:
+        label = t("read.encoding_mixed", page=page_label(page), n=len(page_lines), lines=show_lines(page_lines))
+    if bad_lines:
+        notes.append(("undecodable", show_lines(sorted(bad_lines))))
+    return Decoded(label, None, text, bad_lines, notes)
+
+
+def page_label(codec: str) -> str:
+    return {"cp1251": "cp1251", "koi8_r": "KOI8-R", "cp866": "cp866"}.get(codec, codec)
+
+
+def show_lines(lines: list[int]) -> str:
+    text = ", ".join(str(n) for n in lines[:_SHOW])
+    return text + (", …" if len(lines) > _SHOW else "") + f" ({len(lines)})"
