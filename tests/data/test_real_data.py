@@ -135,16 +135,24 @@ def test_concentration_matches_its_definition(orders, truth):
     assert len(result.excluded) == int((totals <= 0).sum())
 
 
-def test_abc_xyz_class_counts_match_the_documented_rule(orders, truth):
-    result = kamlib.abc_xyz(orders, as_of=AS_OF)
-    # ABC: rank positive totals (largest first, ties by client id), cumulative share including the
-    # client: A while <= 80 %, B while <= 95 %, else C
+def _abc_by_rule(totals: pd.Series) -> pd.Series:
+    """ABC by the documented rule: rank positive totals (largest first, ties by client id), cumulative share
+    including the client: A while <= 80 %, B while <= 95 %, else C; the first client is A; equal totals share
+    the class of the first of them (a tie straddling a cut-off goes to the upper class)."""
+    ranked = totals[totals > 0].rename("value").reset_index().sort_values(["value", "client"], ascending=[False, True])
+    cum = ranked["value"].cumsum() / ranked["value"].sum()
+    ranked["abc"] = np.where(cum <= 0.80 + 1e-12, "A", np.where(cum <= 0.95 + 1e-12, "B", "C"))
+    ranked.iloc[0, ranked.columns.get_loc("abc")] = "A"
+    # equal to the cent: sums of the same amounts in another order may differ in the last binary digit
+    ranked["abc"] = ranked.groupby(ranked["value"].round(6), sort=False)["abc"].transform("first")
+    return ranked.set_index("client")["abc"]
+
+
+def test_abc_xyz_over_all_history_by_cv_matches_the_documented_rule(orders, truth):
+    result = kamlib.abc_xyz(orders, as_of=AS_OF, months=None, method="cv")
     t = truth.assign(client=truth["customer_id"].map(cdnow.client_name))
     totals = t.groupby("client")["dollar_value"].sum()
-    ranked = totals[totals > 0].reset_index().sort_values(["dollar_value", "client"], ascending=[False, True])
-    cum = ranked["dollar_value"].cumsum() / ranked["dollar_value"].sum()
-    abc = np.where(cum <= 0.80 + 1e-12, "A", np.where(cum <= 0.95 + 1e-12, "B", "C"))
-    want_abc = pd.Series(abc).value_counts().to_dict()
+    want_abc = _abc_by_rule(totals).value_counts().to_dict()
     got_abc = result.loc[result["ranked"], "abc"].value_counts().to_dict()
     assert got_abc == want_abc
     # XYZ: monthly sums from the client's first month to June 1998, empty months 0, population sd;
@@ -162,6 +170,34 @@ def test_abc_xyz_class_counts_match_the_documented_rule(orders, truth):
     positive = totals > 0
     xyz = np.where(n_periods < 6, "insufficient history", np.where(cv < 0.10, "X", np.where(cv <= 0.25, "Y", "Z")))
     want_xyz = pd.Series(xyz, index=totals.index)[positive].value_counts().to_dict()
+    got_xyz = result.loc[result["ranked"], "xyz"].value_counts().to_dict()
+    assert got_xyz == want_xyz
+
+
+def test_abc_xyz_defaults_last_12_months_by_frequency_match_the_documented_rule(orders, truth):
+    """The defaults: the 12 calendar months up to as-of (July 1997 - June 1998), XYZ by purchase frequency --
+    the share of months with a purchase within the client's window (its first month in the window, or July 1997
+    if it bought before), X from 3/4, Y from 1/3, Z below, fewer than 6 months -> insufficient history."""
+    result = kamlib.abc_xyz(orders, as_of=AS_OF)
+    t = truth.assign(client=truth["customer_id"].map(cdnow.client_name), month=truth["date"].dt.to_period("M"))
+    last = pd.Period(AS_OF, "M")
+    start = last - 11
+    inside = t[t["month"] >= start]
+    totals = inside.groupby("client")["dollar_value"].sum()
+    want_abc = _abc_by_rule(totals).value_counts().to_dict()
+    got_abc = result.loc[result["ranked"], "abc"].value_counts().to_dict()
+    assert got_abc == want_abc
+    before = set(t.loc[t["month"] < start, "client"])
+    first = inside.groupby("client")["month"].min()
+    first = pd.Series([start if c in before else m for c, m in first.items()], index=first.index)
+    n_periods = first.map(lambda p: (last - p).n + 1)
+    monthly = inside.groupby(["client", "month"])["dollar_value"].sum()
+    active = (monthly > 0).groupby(level="client").sum()
+    freq = active / n_periods
+    xyz = np.where(n_periods < 6, "insufficient history", np.where(freq >= 0.75 - 1e-12, "X",
+                   np.where(freq >= 1 / 3 - 1e-12, "Y", "Z")))
+    xyz = pd.Series(xyz, index=totals.index)
+    want_xyz = xyz[totals > 0].value_counts().to_dict()
     got_xyz = result.loc[result["ranked"], "xyz"].value_counts().to_dict()
     assert got_xyz == want_xyz
 
