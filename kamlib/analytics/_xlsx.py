@@ -76,6 +76,9 @@ def _cells_xml(kind: str, values: list, letter: str, rows: range, style: str, nu
         head = f'<c r="{letter}'
         tail = f'"{s}><v>'
         if ok.all():
+            if len(numbers) and np.all(numbers == np.round(numbers)) and np.abs(numbers).max() < 2**53:
+                # whole numbers (ranks, counts): plain int text, what "%.16G" gives too, but faster
+                return [f"{head}{r}{tail}{v}</v></c>" for r, v in zip(rows, numbers.astype(np.int64).tolist())]
             return [f"{head}{r}{tail}{v:.16G}</v></c>" for r, v in zip(rows, numbers.tolist())]
         return [f"{head}{r}{tail}{v:.16G}</v></c>" if o else "" for r, v, o in zip(rows, numbers.tolist(), ok.tolist())]
     if kind == "bool":
