@@ -506,7 +506,7 @@ def _build_parser() -> argparse.ArgumentParser:
     def analysis_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--months", type=_months_arg, default=12, metavar="N", help=t("report_cli.help_months"))
         p.add_argument("--abc", type=_pair_arg, default=(0.8, 0.95), metavar="A,B", help=t("cli.help_abc"))
-        p.add_argument("--xyz", type=_pair_arg, default=None, metavar="X,Y", help=t("report_cli.help_xyz"))
+        p.add_argument("--xyz", type=_pair_arg, default=None, metavar="LOW,HIGH", help=t("report_cli.help_xyz"))
         p.add_argument("--xyz-method", choices=("frequency", "cv"), default="frequency",
                        help=t("report_cli.help_xyz_method"))
         p.add_argument("--period", choices=("month", "quarter"), default="month", help=t("report_cli.help_period"))

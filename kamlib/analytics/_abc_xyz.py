@@ -909,9 +909,12 @@ def class_migration(
     merged = merged[["client_id", "cell_a", "cell_b", "abc_a", "abc_b", f"{value}_a", f"{value}_b", "abc_change"]]
 
     cells = [a_ + x_ for a_ in _abc_labels() for x_ in _xyz_labels()]
-    order_a = [c for c in cells if c in set(merged["cell_a"])] + sorted(set(merged["cell_a"]) - set(cells) - {new}) + (
+    seen_a, seen_b = set(merged["cell_a"].unique()), set(merged["cell_b"].unique())  # once, not per cell
+    order_a = [c for c in cells if c in seen_a] + sorted(seen_a - set(cells) - {new}) + (
         [new] if (~in_a).any() else [])
-    order_b = [c for c in cells if c in set(merged["cell_b"])] + sorted(set(merged["cell_b"]) - set(cells) - {gone}) + (
+    order_b = [c for c in cells if c in seen_b] + sorted(seen_b - set(cells) - {gone}) + (
         [gone] if (~in_b).any() else [])
-    crosstab = pd.crosstab(merged["cell_a"], merged["cell_b"]).reindex(index=order_a, columns=order_b, fill_value=0)
+    crosstab = (pd.DataFrame({"a": merged["cell_a"], "b": merged["cell_b"]}).value_counts().unstack(fill_value=0)
+                .reindex(index=order_a, columns=order_b, fill_value=0))
+    crosstab.index.name, crosstab.columns.name = "cell_a", "cell_b"
     return ClassMigration(clients=merged, crosstab=crosstab, period_a=a, period_b=b)

@@ -685,7 +685,7 @@ def winback_list(
         "revenue_before": before,
         "revenue_recent": recent,
         "trend_pct": np.where(short, np.nan, pct),
-        "trend": [t(f"churn.trend_{c}") for c in trend_code],
+        "trend": pd.Series(trend_code).map({c: t(f"churn.trend_{c}") for c in pd.unique(trend_code)}).to_numpy(),
     })
     out = out.loc[keep].reset_index(drop=True)
     order = np.lexsort((label_rank(out["client_id"]), -out["revenue_at_stake"].to_numpy()))

@@ -76,6 +76,9 @@ def _cells_xml(kind: str, values: list, letter: str, rows: range, style: str, nu
         head = f'<c r="{letter}'
         tail = f'"{s}><v>'
         if ok.all():
+            if len(numbers) and np.all(numbers == np.round(numbers)) and np.abs(numbers).max() < 2**53:
+                # whole numbers (ranks, counts): plain int text, what "%.16G" gives too, but faster
+                return [f"{head}{r}{tail}{v}</v></c>" for r, v in zip(rows, numbers.astype(np.int64).tolist())]
             return [f"{head}{r}{tail}{v:.16G}</v></c>" for r, v in zip(rows, numbers.tolist())]
         return [f"{head}{r}{tail}{v:.16G}</v></c>" if o else "" for r, v, o in zip(rows, numbers.tolist(), ok.tolist())]
     if kind == "bool":
@@ -84,15 +87,15 @@ def _cells_xml(kind: str, values: list, letter: str, rows: range, style: str, nu
         epoch = pd.Timestamp("1899-12-30")
         return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{(pd.Timestamp(v) - epoch) / pd.Timedelta(days=1):.16G}</v></c>'
                 for r, v in zip(rows, values)]
-    out = []
-    for r, v in zip(rows, values):
-        if v is None:
-            out.append("")
-            continue
+    def body(v: str) -> str:
         text = v.translate(_XML_ESCAPE)
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        out.append(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-    return out
+        return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    if len(values) > 4 * len(set(values)):  # few distinct texts (classes, periods): build each once
+        cache = {v: body(v) for v in set(values) if v is not None}
+        return ["" if v is None else f'<c r="{letter}{r}"{s}{cache[v]}' for r, v in zip(rows, values)]
+    return ["" if v is None else f'<c r="{letter}{r}"{s}{body(v)}' for r, v in zip(rows, values)]
 
 
 def _numbers(frame: pd.DataFrame, j: int) -> np.ndarray:
