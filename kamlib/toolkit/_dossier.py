@@ -689,10 +689,16 @@ def plot_decision_map(
         ax.axhline(j + 0.5, color="0.88", lw=0.8, zorder=1)
     ax.tick_params(length=0)
     ax.set_title(_mpl_text(title) if title is not None else t("dossier.map_title", client=_mpl_text(client_id)))
+    # the whole key: every relationship strength, the grey of "not known", and what an arrow means
+    from matplotlib.lines import Line2D
+
     handles = [
         ax.scatter([], [], s=120.0 + 80.0 * s, color=cmap(norm(s)), edgecolors="0.25", label=t("dossier.map_strength", n=s))
-        for s in (1, 3, 5)
+        for s in (1, 2, 3, 4, 5)
     ]
+    handles.append(ax.scatter([], [], s=160.0, color=(0.75, 0.75, 0.75, 1.0), edgecolors="0.25",
+                              label=t("dossier.map_strength_unknown")))
+    handles.append(Line2D([], [], color="0.35", lw=1.0, marker=">", markersize=5, label=t("dossier.map_influences")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, labelspacing=1.4)
     return ax
 

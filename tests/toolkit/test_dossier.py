@@ -308,6 +308,10 @@ def test_decision_map_places_people(contacts):
         assert [tick.get_text() for tick in ax.get_yticklabels()] == ["top management", "middle management", "staff"]
         texts = " ".join(t.get_text() for t in ax.texts)
         assert "Ann\nOwner" in texts and "Dan\nBuyer" in texts
+        # the legend explains everything the map uses: each strength 1-5, the grey of unknown, the arrows
+        legend = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert legend[:5] == [f"relationship {n}" for n in range(1, 6)]
+        assert "relationship unknown" in legend and any("influences" in text for text in legend)
     finally:
         plt.close(ax.figure)
 
