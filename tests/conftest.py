@@ -22,3 +22,16 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("repeatable", deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("explore", deadline=None)
 settings.load_profile("explore" if os.environ.get("KAM_HYPOTHESIS") == "explore" else "repeatable")
+
+
+import pandas as _pd  # noqa: E402
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.fixture(autouse=True)
+def _pandas_display_restored():
+    """Undo a test's change to pandas' display options (kamlib.course.exercise sets a readable number format
+    when an IPython shell exists, and a test that creates one would otherwise leave it set for the doctests
+    that the same worker runs later)."""
+    yield
+    _pd.reset_option("^display\\.")
