@@ -147,7 +147,7 @@ def duck_abc_xyz(con, orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def kam_abc_xyz(orders: pd.DataFrame) -> pd.DataFrame:
-    return kamlib.abc_xyz(orders, as_of=AS_OF)
+    return kamlib.abc_xyz(orders, as_of=AS_OF, months=None, method="cv")  # the SQL twin: all history, CV
 
 
 def check_abc_xyz(kam: pd.DataFrame, duck: pd.DataFrame) -> str:

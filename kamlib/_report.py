@@ -59,6 +59,7 @@ class _Page:
     sections: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     toc: list[tuple[str, str]] = field(default_factory=list)
+    window: str = ""
 
     def add(self, anchor: str, heading: str, body: str) -> None:
         self.toc.append((anchor, heading))
@@ -151,12 +152,14 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str] | tuple[Sequence
     return f"<table{klass}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
 
 
-def _facts(items: Sequence[tuple[str, str, str | None, object]]) -> str:
-    """A two-column table of (label, shown text, data-key, exact value)."""
-    rows = [
-        [_cell(label, tag="th"), _cell(text, key=key, value=value) if key else _cell(text)]
-        for label, text, key, value in items
-    ]
+def _facts(items: Sequence[tuple]) -> str:
+    """A table of (label, shown text, data-key, exact value[, one-line definition])."""
+    rows = []
+    for label, text, key, value, *definition in items:
+        row = [_cell(label, tag="th"), _cell(text, key=key, value=value) if key else _cell(text)]
+        if definition and definition[0]:
+            row.append(_cell(definition[0], cls="def"))
+        rows.append(row)
     body = "\n".join(f"<tr>{''.join(r)}</tr>" for r in rows)
     return f'<table class="facts">\n<tbody>\n{body}\n</tbody>\n</table>'
 
@@ -213,6 +216,12 @@ def portfolio_report(
     sources: Sequence[ReportSource] = (),
     notes: Sequence[str] = (),
     title: str | None = None,
+    months: int | None = 12,
+    abc: tuple[float, float] = (0.80, 0.95),
+    xyz: tuple[float, float] | None = None,
+    xyz_method: str = "frequency",
+    period: str = "month",
+    tables: dict | None = None,
 ) -> str:
     """The portfolio report as one self-contained HTML page.
 
@@ -235,6 +244,16 @@ def portfolio_report(
         Extra notes shown under the summary.
     title : str, optional
         The page title (default from the labels).
+    months : int or None
+        The window of ABC-XYZ, key accounts and concentration: the last ``months``
+        calendar months up to ``as_of`` (default 12); None = all history. The period
+        comparison sets the last ``months`` (12 when None) against the ones before.
+    abc, xyz, xyz_method, period
+        Passed to :func:`kamlib.abc_xyz` (``xyz_method`` as its ``method``).
+    tables : dict, optional
+        When given, the report puts the tables it computed into it — ``"abc_xyz"``
+        and ``"winback"`` (with manager and department columns when the clients
+        table has them) — so a caller can export them without computing them twice.
 
     Returns
     -------
@@ -286,12 +305,30 @@ def portfolio_report(
     if clients is None:
         page.notes.append(t("cli_report.note_no_clients"))
 
-    abc_result = _caught(page.notes, lambda: abc_xyz(orders, as_of=as_of))
+    from ._report_views import comparison_section, people_section, with_org
+    from .analytics._abc_xyz import window_start
 
-    page.add("key-accounts", t("cli_report.h_key_accounts"), _key_accounts_section(orders, clients, as_of))
+    abc_kwargs = {"abc": abc, "xyz": xyz, "method": xyz_method, "period": period}
+    abc_result = _caught(page.notes, lambda: abc_xyz(orders, as_of=as_of, months=months, **abc_kwargs))
+    start = window_start(as_of, months)
+    orders_w = orders if start is None else orders[orders["date"] >= start]
+    window = abc_result.attrs["window"]
+    page.window = window
+
+    from .analytics._churn import winback_list
+
+    wl = with_org(winback_list(orders, clients, as_of=as_of), clients)
+    key_html, keys = _key_accounts_section(orders, clients, as_of, months, orders_w)
+    page.add("key-accounts", t("cli_report.h_key_accounts"), key_html)
     page.add("abc-xyz", t("cli_report.h_abc_xyz"), _abc_xyz_section(abc_result, as_of))
-    page.add("concentration", t("cli_report.h_concentration"), _concentration_section(orders, clients))
-    page.add("winback", t("cli_report.h_winback"), _winback_section(orders, clients, as_of))
+    page.add("concentration", t("cli_report.h_concentration"), _concentration_section(orders_w, clients, window))
+    page.add("winback", t("cli_report.h_winback"), _winback_section(wl, as_of))
+    page.add("people", t("report_views.h_people"), people_section(orders_w, clients, keys, wl))
+    page.add("comparison", t("report_views.h_comparison"),
+             _caught(page.notes, lambda: comparison_section(orders, as_of, months or 12, abc_kwargs)))
+    if tables is not None:
+        tables["abc_xyz"] = with_org(_with_names(abc_result, clients), clients)
+        tables["winback"] = wl
     if nps_responses is not None:
         page.add("nps", t("cli_report.h_nps"), _nps_section(nps_responses, as_of, page.notes))
     page.add("load-report", t("cli_report.h_load_report"), _load_section(sources, orders, clients))
@@ -318,6 +355,7 @@ def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_g
     facts = [
         (t("cli_report.as_of"), as_of_text, "as-of", as_of),
         (t("cli_report.period"), t("cli_report.period_text", first=_date(first), last=_date(as_of)), None, None),
+        (t("report_views.window"), page.window, "window", page.window),
         (t("cli_report.lines"), f"{len(orders):,}", "lines", len(orders)),
         (t("cli_report.clients_buying"), f"{n_clients:,}", "clients", n_clients),
         (t("cli_report.revenue_total"), _money(revenue), "revenue-total", revenue),
@@ -335,63 +373,90 @@ def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_g
     )
 
 
-def _key_accounts_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: pd.Timestamp) -> str:
+def _with_names(frame: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
+    """``frame`` with the clients' ``name`` after ``client_id`` (when the table has names)."""
+    if clients is None or "name" not in clients or "name" in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(1, "name", out["client_id"].map(dict(zip(clients["client_id"], clients["name"]))))
+    return out
+
+
+def _client_cells(rec: Mapping, org: Sequence[str], has_name: bool) -> list[str]:
+    """Client id, name and the manager/department cells of one client row."""
+    cells = [_cell(_text(rec["client_id"]))]
+    if has_name:
+        cells.append(_cell(_text(rec.get("name"))))
+    cells += [_cell(_text(rec.get(c))) for c in org]
+    return cells
+
+
+def _client_headers(org: Sequence[str], has_name: bool) -> list[str]:
+    return ([t("cli_report.col_client")] + ([t("cli_report.col_name")] if has_name else [])
+            + [t(f"report_views.col_{c}") for c in org])
+
+
+def _key_accounts_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: pd.Timestamp,
+                          months: int | None, orders_w: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    from ._report_views import org_columns, with_org
     from .analytics._key_accounts import key_accounts
 
     notes: list[str] = []
-    table = clients if clients is not None else pd.DataFrame({"client_id": orders["client_id"].unique()})
-    keys = _caught(notes, lambda: key_accounts(orders, table, as_of=as_of))
+    window_args = {"months": months} if months is not None else {}
+    keys = _caught(notes, lambda: key_accounts(orders, clients, as_of=as_of, **window_args))
+    keys = with_org(keys, clients)
+    org = [c for c in org_columns(clients) if c in keys.columns]
     volume = int(keys["volume"].sum()) if len(keys) else 0
+    total = float(orders_w["revenue"].sum()) if len(orders_w) else 0.0
+    key_share = float(keys["revenue"].sum()) / total if total and len(keys) else 0.0
     parts = [
-        _p(t("cli_report.key_intro")),
+        _p(t("report_views.key_intro")),
         _facts([
-            (t("cli_report.key_count"), f"{len(keys):,}", "key-accounts-count", len(keys)),
-            (t("cli_report.key_volume_count"), f"{volume:,}", "key-volume-count", volume),
+            (t("cli_report.key_count"), f"{len(keys):,}", "key-accounts-count", len(keys),
+             t("report_views.def_key_count")),
+            (t("cli_report.key_volume_count"), f"{volume:,}", "key-volume-count", volume,
+             t("report_views.def_key_volume")),
+            (t("report_views.key_share"), _pct(key_share), "key-share", key_share, t("report_views.def_key_share")),
         ]),
     ]
     if len(keys):
         has_name = "name" in keys
-        headers = [t("cli_report.col_client")] + ([t("cli_report.col_name")] if has_name else []) + [
+        headers = _client_headers(org, has_name) + [
             t("cli_report.col_share"), t("cli_report.col_revenue"), t("cli_report.col_types"), t("cli_report.col_why")]
         rows = []
         for rec in keys.head(_KEY_ROWS).to_dict("records"):
-            cells = [_cell(_text(rec["client_id"]))]
-            if has_name:
-                cells.append(_cell(_text(rec["name"])))
-            cells += [
+            cells = _client_cells(rec, org, has_name) + [
                 _cell(_pct(rec["share"]), key="share", value=rec["share"], cls="num"),
                 _cell(_money(rec["revenue"]), cls="num"),
                 _cell(_text(rec["types"]) or t("cli_report.dash")),
                 _cell(_text(rec["reason"])),
             ]
             rows.append((cells, {"data_client": rec["client_id"]}))
-        numeric = [2, 3] if has_name else [1, 2]
-        parts.append(_table(headers, rows, cls="key-accounts", numeric=numeric))
+        first_num = len(headers) - 4
+        parts.append(_table(headers, rows, cls="key-accounts", numeric=[first_num, first_num + 1]))
         if len(keys) > _KEY_ROWS:
             parts.append(_p(t("cli_report.more_rows", n=len(keys) - _KEY_ROWS)))
     else:
         parts.append(_p(t("cli_report.key_none")))
 
     if clients is not None and "department" in clients and clients["department"].notna().any():
-        dept = _caught(notes, lambda: key_accounts(orders, clients, level="department", as_of=as_of))
+        dept = _caught(notes, lambda: key_accounts(orders, clients, level="department", as_of=as_of, **window_args))
         dept = dept[dept["volume"]] if len(dept) else dept
+        dept = with_org(dept, clients)
         parts.append(f'<h3>{_e(t("cli_report.h_key_department"))}</h3>')
         parts.append(_facts([(t("cli_report.key_department_count"), f"{len(dept):,}",
                               "department-key-count", len(dept))]))
         if len(dept):
             has_name = "name" in dept
-            headers = [t("cli_report.col_client")] + ([t("cli_report.col_name")] if has_name else []) + [
-                t("cli_report.col_department"), t("cli_report.col_share_department")]
+            org_d = [c for c in org_columns(clients) if c in dept.columns]
+            headers = _client_headers(org_d, has_name) + [t("cli_report.col_share_department")]
             rows = []
             for rec in dept.to_dict("records"):
-                cells = [_cell(_text(rec["client_id"]))]
-                if has_name:
-                    cells.append(_cell(_text(rec["name"])))
-                cells += [_cell(_text(rec["group"])), _cell(_pct(rec["share"]), cls="num")]
+                cells = _client_cells(rec, org_d, has_name) + [_cell(_pct(rec["share"]), cls="num")]
                 rows.append((cells, {"data_client": rec["client_id"]}))
             parts.append(_table(headers, rows, cls="key-department", numeric=[len(headers) - 1]))
     parts.append(_notes(notes))
-    return "\n".join(parts)
+    return "\n".join(parts), keys
 
 
 def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
@@ -402,8 +467,13 @@ def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
     settings = result.attrs.get("abc_xyz", {})
     a_cut, b_cut = settings.get("abc", (0.8, 0.95))
     x_cut, y_cut = settings.get("xyz", (0.1, 0.25))
-    parts = [_p(t("cli_report.abc_intro", a=_pct(a_cut, 0), b=_pct(b_cut, 0), x=_pct(x_cut, 0), y=_pct(y_cut, 0),
-                  min_periods=settings.get("min_periods", 6)))]
+    method = settings.get("method", "cv")
+    period_word = t(f"xyz_method.period_{settings.get('period', 'M')}")
+    parts = [_p(t(f"report_views.abc_intro_{method}", a=_pct(a_cut, 0), b=_pct(b_cut, 0), x=_pct(x_cut, 0),
+                  y=_pct(y_cut, 0), min_periods=settings.get("min_periods", 6), period=period_word)),
+             _p(t("window.caption", window=result.attrs.get("window", "")), cls="note")]
+    for note in result.attrs.get("notes", []):
+        parts.append(f'<p class="xyz-note"><b>{_e(t("report_views.h_xyz_note"))}:</b> {_e(note)}</p>')
     if as_of != as_of + pd.offsets.MonthEnd(0):
         parts.append(_p(t("cli_report.abc_partial_month", as_of=_date(as_of)), cls="note"))
 
@@ -423,7 +493,12 @@ def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
             )
         rows.append((cells, {"data_abc": abc}))
     parts.append(_table(headers, rows, cls="matrix", numeric=range(1, len(headers))))
-    parts.append(_facts([(t("cli_report.not_ranked"), f"{matrix.not_ranked:,}", "not-ranked", matrix.not_ranked)]))
+    n_a = int(matrix.counts.loc[matrix.counts.index[0]].sum())
+    parts.append(_facts([
+        (t("report_views.class_a_count"), f"{n_a:,}", "class-a-count", n_a,
+         t("report_views.def_class_a", a=_pct(a_cut, 0))),
+        (t("cli_report.not_ranked"), f"{matrix.not_ranked:,}", "not-ranked", matrix.not_ranked),
+    ]))
 
     figures = [
         _figure(lambda ax: plot_abc_xyz_matrix(matrix, ax=ax), t("cli_report.fig_matrix"), size=(5.2, 4.0)),
@@ -451,26 +526,29 @@ def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
     return "\n".join(parts)
 
 
-def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None) -> str:
+def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, window: str = "") -> str:
+    from ._report_views import org_columns, with_org
     from .analytics._concentration import concentration
 
     res = concentration(orders)
     s = res.summary.iloc[0]
     normal = t("dependency.normal")
+    pareto_share = _pct(res.thresholds.get("pareto", 0.8), 0)
     parts = [
         _p(t("cli_report.concentration_intro")),
+        _p(t("window.caption", window=window), cls="note") if window else "",
         _facts([
             (t("cli_report.hhi"), _number(s["hhi"]), "hhi", s["hhi"]),
             (t("cli_report.hhi_2010"), _text(s["hhi_2010"]), "hhi-2010", s["hhi_2010"]),
             (t("cli_report.hhi_2023"), _text(s["hhi_2023"]), "hhi-2023", s["hhi_2023"]),
             (t("cli_report.equivalent"), _number(s["equivalent_number"], 1), "equivalent-number",
              s["equivalent_number"]),
-            (t("cli_report.top1"), _pct(s["top1_share"]), "top1-share", s["top1_share"]),
+            (t("cli_report.top1"), _pct(s["top1_share"]), "top1-share", s["top1_share"], t("report_views.def_top1")),
             (t("cli_report.top5"), _pct(s["top5_share"]), "top5-share", s["top5_share"]),
             (t("cli_report.top10"), _pct(s["top10_share"]), "top10-share", s["top10_share"]),
             (t("cli_report.pareto", share=_pct(res.thresholds.get("pareto", 0.8), 0)),
              t("cli_report.pareto_text", k=int(s["pareto_n"]), n=int(s["n"]), share=_pct(s["pareto_share"])),
-             "pareto-n", s["pareto_n"]),
+             "pareto-n", s["pareto_n"], t("report_views.def_pareto", share=pareto_share)),
         ]),
     ]
     flagged = res.clients[res.clients["dependency"].astype(str) != normal]
@@ -478,22 +556,21 @@ def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None) -
     parts.append(_facts([(t("cli_report.dependency_count"), f"{len(flagged):,}", "dependency-count", len(flagged))]))
     thresholds = res.thresholds
     if len(flagged):
-        names = _names(clients)
+        flagged = with_org(_with_names(flagged, clients), clients)
+        org = [c for c in org_columns(clients) if c in flagged.columns]
         rows = []
         for rec in flagged.to_dict("records"):
             level = str(rec["dependency"])
             level_key = next((k for k in ("critical", "high", "warning") if t(f"dependency.{k}") == level), "warning")
-            cells = [
-                _cell(_text(rec["client_id"])),
-                _cell(_text(names.get(rec["client_id"]))),
+            cells = _client_cells(rec, org, True) + [
                 _cell(_pct(rec["share"]), key="dependency-share", value=rec["share"], cls="num"),
                 _cell(level),
                 _cell(t(f"cli_report.advice_{level_key}", level=_pct(thresholds.get(level_key), 0))),
             ]
             rows.append((cells, {"data_client": rec["client_id"], "class": f"dep-{level_key}"}))
-        parts.append(_table([t("cli_report.col_client"), t("cli_report.col_name"), t("cli_report.col_share"),
-                             t("cli_report.col_level"), t("cli_report.col_advice")], rows, cls="dependency",
-                            numeric=[2]))
+        parts.append(_table(_client_headers(org, True) + [t("cli_report.col_share"),
+                            t("cli_report.col_level"), t("cli_report.col_advice")], rows, cls="dependency",
+                            numeric=[2 + len(org)]))
     else:
         parts.append(_p(t("cli_report.dependency_none", level=_pct(thresholds.get("warning", 0.2), 0))))
 
@@ -533,15 +610,15 @@ def _names(clients: pd.DataFrame | None) -> dict[object, object]:
     return dict(zip(clients["client_id"], clients["name"]))
 
 
-def _winback_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: pd.Timestamp) -> str:
-    from .analytics._churn import winback_list
+def _winback_section(wl: pd.DataFrame, as_of: pd.Timestamp) -> str:
+    from ._report_views import ORG
 
-    wl = winback_list(orders, clients, as_of=as_of)
     lost_label, risk_label = t("churn.lost"), t("churn.at_risk")
     status = wl["status"].astype(str)
     total = float(wl["revenue_at_stake"].sum()) if len(wl) else 0.0
     parts = [
         _p(t("cli_report.winback_intro")),
+        _p(t("report_views.window_churn", as_of=_date(as_of)), cls="note"),
         _facts([
             (t("cli_report.lost_count"), f"{int((status == lost_label).sum()):,}", "lost-count",
              int((status == lost_label).sum())),
@@ -552,15 +629,14 @@ def _winback_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: 
     ]
     if len(wl):
         has_name = "name" in wl
-        headers = ["#", t("cli_report.col_client")] + ([t("cli_report.col_name")] if has_name else []) + [
+        org = [c for c in ORG if c in wl.columns and wl[c].notna().any()]
+        headers = ["#"] + _client_headers(org, has_name) + [
             t("cli_report.col_status"), t("cli_report.col_last_purchase"), t("cli_report.col_days_since"),
             t("cli_report.col_usual_gap"), t("cli_report.col_at_stake"), t("cli_report.col_trend"),
             t("cli_report.col_note")]
         rows = []
         for rec in wl.head(_WINBACK_ROWS).to_dict("records"):
-            cells = [_cell(str(rec["rank"]), cls="num"), _cell(_text(rec["client_id"]))]
-            if has_name:
-                cells.append(_cell(_text(rec["name"])))
+            cells = [_cell(str(rec["rank"]), cls="num")] + _client_cells(rec, org, has_name)
             cells += [
                 _cell(_text(rec["status"])),
                 _cell(_date(rec["last_purchase"])),
@@ -571,7 +647,7 @@ def _winback_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: 
                 _cell(_text(rec["note"])),
             ]
             rows.append((cells, {"data_client": rec["client_id"], "data_status": rec["status"]}))
-        offset = 1 if has_name else 0
+        offset = (1 if has_name else 0) + len(org)
         parts.append(_table(headers, rows, cls="winback",
                             numeric=[0, 4 + offset, 5 + offset, 6 + offset]))
         if len(wl) > _WINBACK_ROWS:
@@ -714,7 +790,8 @@ th,td{border:1px solid #d5dbe1;padding:.3rem .55rem;vertical-align:top;text-alig
 thead th{background:#eef2f7}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.facts th{background:#f6f8fa;font-weight:600}table.matrix td{min-width:5rem;text-align:center}
 tr.dep-critical td,tr.dep-high td{background:#fbe9e7}tr.dep-warning td{background:#fff6e5}
-tr.empty td,tr.empty th{color:#8a949e}.note,ul.notes{color:#5b6670}figure{margin:.5rem 1rem .5rem 0}
+tr.empty td,tr.empty th{color:#8a949e}td.def{color:#5b6670;font-size:.85rem;max-width:32rem}
+.xyz-note{background:#fff6e5;padding:.4rem .6rem;border-left:3px solid #dd8452}tr.total th,tr.total td{font-weight:600}.note,ul.notes{color:#5b6670}figure{margin:.5rem 1rem .5rem 0}
 .figures{display:flex;flex-wrap:wrap;align-items:flex-start}img{max-width:100%}
 nav ol{columns:2}footer{margin-top:3rem;color:#5b6670;font-size:.85rem}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid-page}}

@@ -2,8 +2,10 @@
 
 ::
 
-    kam report ORDERS [--clients CLIENTS] [--nps NPS] [--as-of DATE] [--columns MAP] -o report.html
-    kam abc-xyz ORDERS -o result.xlsx          (or result.csv)
+    kam report ORDERS [--clients CLIENTS] [--nps NPS] [--as-of DATE] [--columns MAP]
+               [--months N|all] [--abc A,B] [--xyz X,Y] [--xyz-method frequency|cv]
+               [--period month|quarter] [--export-dir DIR [--excel-ru]] -o report.html
+    kam abc-xyz ORDERS [--months N|all] [...] -o result.xlsx          (or result.csv)
     kam sample DIR [--seed N]
     kam class-report FOLDER [-o class.csv] [--execute]
 
@@ -200,6 +202,19 @@ def _seed_arg(text: str) -> int:
     return value
 
 
+def _months_arg(text: str) -> int | None:
+    """A whole number of months, or ``all`` for all history."""
+    if text.strip().lower() in ("all", "none"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(t("report_cli.bad_months", value=text))
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -289,9 +304,34 @@ def _load_gate(args: argparse.Namespace, console: _Console, frames: Sequence[obj
 # ----------------------------------------------------------------------------------------------
 
 
+def _check_analysis_args(args: argparse.Namespace) -> None:
+    """The cut-offs, before any work (like the output check)."""
+    from .analytics._prep import check_cutoffs
+
+    check_cutoffs(args.abc, "--abc", "0.8,0.95")
+    if args.xyz is not None:
+        check_cutoffs(args.xyz, "--xyz", "0.1,0.25" if args.xyz_method == "cv" else "0.33,0.75")
+
+
+def _analysis_kwargs(args: argparse.Namespace) -> dict:
+    return {"months": args.months, "abc": tuple(args.abc), "xyz": tuple(args.xyz) if args.xyz else None,
+            "period": args.period}
+
+
 def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
     output = Path(args.output)
     _check_output(output, args.force)
+    _check_analysis_args(args)
+    export_dir = Path(args.export_dir) if args.export_dir else None
+    if args.excel_ru and export_dir is None:
+        raise _UsageError(t("report_cli.excel_ru_needs_dir"))
+    if export_dir is not None:
+        from ._exports import export_names
+
+        if export_dir.exists() and not export_dir.is_dir():
+            raise _UsageError(t("cli.not_a_folder", path=export_dir))
+        for name in export_names():
+            _check_output(export_dir / name, args.force)
     paths = _inputs(args, ("orders", "clients", "nps_responses"))
     from ._report import ReportSource, portfolio_report
 
@@ -313,11 +353,21 @@ def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
         import matplotlib
 
         matplotlib.use("Agg")  # the CLI draws into files only; never in the library
+        tables: dict = {}
         page = portfolio_report(frames["orders"], frames["clients"], frames["nps_responses"],
-                                as_of=args.as_of, sources=sources, notes=notes)
+                                as_of=args.as_of, sources=sources, notes=notes, tables=tables,
+                                xyz_method=args.xyz_method, **_analysis_kwargs(args))
     with console.step(t("cli.writing", path=output)):
         _write_atomic(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), args.force)
     console.result(t("cli.wrote", path=output))
+    if export_dir is not None:
+        from ._exports import write_exports
+
+        with console.step(t("cli.writing", path=export_dir)):
+            written = write_exports(export_dir, tables, sources=sources, excel_ru=args.excel_ru,
+                                    write=lambda path, fn: _write_atomic(path, fn, args.force))
+        for path in written:
+            console.result(t("cli.wrote", path=path))
     return EXIT_OK
 
 
@@ -326,10 +376,7 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
     kind = output.suffix.lower()
     if kind not in (".xlsx", ".csv"):
         raise _UsageError(t("cli.bad_extension", path=output, valid=".xlsx, .csv"))
-    from .analytics._prep import check_cutoffs
-
-    check_cutoffs(args.abc, "--abc", "0.8,0.95")  # before any work, like the output check
-    check_cutoffs(args.xyz, "--xyz", "0.1,0.25")
+    _check_analysis_args(args)  # before any work, like the output check
     _check_output(output, args.force)
     paths = _inputs(args, ("orders", "clients"))
     orders, _ = _read("orders", paths["orders"], args.columns, console)
@@ -342,13 +389,16 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
 
     as_of = args.as_of if args.as_of is not None else orders["date"].max()
     with console.step(t("cli.analysing")):
-        result = abc_xyz(orders, value=args.value, abc=tuple(args.abc), xyz=tuple(args.xyz), as_of=as_of,
-                         min_periods=args.min_periods)
+        result = abc_xyz(orders, value=args.value, as_of=as_of, min_periods=args.min_periods,
+                         method=args.xyz_method, **_analysis_kwargs(args))
         if clients is not None and "name" in clients:
             result = result.copy()  # keeps attrs (the settings the Excel export reads)
             result.insert(1, "name", result["client_id"].map(dict(zip(clients["client_id"], clients["name"]))))
     if args.as_of is None:
         console.note(t("cli.as_of_default", date=as_of.strftime("%Y-%m-%d")))
+    console.note(t("window.caption", window=result.attrs["window"]))
+    for note in result.attrs.get("notes", []):
+        console.note(note)
     with console.step(t("cli.writing", path=output)):
         if kind == ".xlsx":
             from .analytics._excel import abc_xyz_to_excel
@@ -357,8 +407,9 @@ def _cmd_abc_xyz(args: argparse.Namespace, console: _Console) -> int:
             _write_atomic(output, lambda tmp: abc_xyz_to_excel(result, tmp, matrix=matrix, overwrite=True),
                           args.force)
         else:
-            _write_atomic(output, lambda tmp: result.to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                            lineterminator="\n"), args.force)
+            from ._exports import write_csv
+
+            _write_atomic(output, lambda tmp: write_csv(result, tmp, args.excel_ru), args.force)
     console.result(t("cli.wrote", path=output))
     return EXIT_OK
 
@@ -445,6 +496,14 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--columns", metavar="MAP", help=t("cli.help_columns"))
         p.add_argument("--allow-excluded", action="store_true", help=t("read.help_allow_excluded"))
 
+    def analysis_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--months", type=_months_arg, default=12, metavar="N", help=t("report_cli.help_months"))
+        p.add_argument("--abc", type=_pair_arg, default=(0.8, 0.95), metavar="A,B", help=t("cli.help_abc"))
+        p.add_argument("--xyz", type=_pair_arg, default=None, metavar="X,Y", help=t("report_cli.help_xyz"))
+        p.add_argument("--xyz-method", choices=("frequency", "cv"), default="frequency",
+                       help=t("report_cli.help_xyz_method"))
+        p.add_argument("--period", choices=("month", "quarter"), default="month", help=t("report_cli.help_period"))
+
     def output_options(p: argparse.ArgumentParser, help_key: str, required: bool = True) -> None:
         p.add_argument("-o", "--output", metavar="FILE", required=required, help=t(help_key))
         p.add_argument("--force", action="store_true", help=t("cli.help_force"))
@@ -453,6 +512,9 @@ def _build_parser() -> argparse.ArgumentParser:
     data_options(p)
     p.add_argument("--clients", metavar="CLIENTS", help=t("cli.help_clients"))
     p.add_argument("--nps", metavar="NPS", help=t("cli.help_nps"))
+    analysis_options(p)
+    p.add_argument("--export-dir", metavar="DIR", help=t("report_cli.help_export_dir"))
+    p.add_argument("--excel-ru", action="store_true", help=t("report_cli.help_excel_ru"))
     output_options(p, "cli.help_output_report")
     p.set_defaults(run=_cmd_report)
 
@@ -460,9 +522,9 @@ def _build_parser() -> argparse.ArgumentParser:
     data_options(p)
     p.add_argument("--clients", metavar="CLIENTS", help=t("cli.help_clients_names"))
     p.add_argument("--value", choices=("revenue", "margin"), default="revenue", help=t("cli.help_value"))
-    p.add_argument("--abc", type=_pair_arg, default=(0.8, 0.95), metavar="A,B", help=t("cli.help_abc"))
-    p.add_argument("--xyz", type=_pair_arg, default=(0.1, 0.25), metavar="X,Y", help=t("cli.help_xyz"))
-    p.add_argument("--min-periods", type=_positive_int, default=6, metavar="N", help=t("cli.help_min_periods"))
+    analysis_options(p)
+    p.add_argument("--excel-ru", action="store_true", help=t("report_cli.help_excel_ru_csv"))
+    p.add_argument("--min-periods", type=_positive_int, default=None, metavar="N", help=t("cli.help_min_periods"))
     output_options(p, "cli.help_output_abc_xyz")
     p.set_defaults(run=_cmd_abc_xyz)
 

@@ -530,8 +530,9 @@ class AbcXyzExplorer(_Explorer):
         if key not in self._results:
             if len(self._results) >= self._CACHE_SIZE:
                 self._results.pop(next(iter(self._results)))
+            # the sliders are CV cut-offs (X below, Y up to): keep XYZ by CV unless a method is passed
             self._results[key] = abc_xyz(self._orders, value=self._value, abc=self._abc, xyz=self._xyz,
-                                         as_of=self._as_of, **self._kwargs)
+                                         as_of=self._as_of, **{"method": "cv", **self._kwargs})
         return self._results[key]
 
     @property

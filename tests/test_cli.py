@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 BROKEN = ROOT / "tests" / "broken_inputs"
 EXAMPLES = ROOT / "examples"
-SECTIONS = ["summary", "key-accounts", "abc-xyz", "concentration", "winback", "nps", "load-report"]
+SECTIONS = ["summary", "key-accounts", "abc-xyz", "concentration", "winback", "people", "comparison", "nps",
+            "load-report"]
 
 
 def kam(*args: object, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -157,12 +158,13 @@ def test_report_summary_says_which_as_of_was_used(sample_report, sample):
 
 def test_report_key_accounts_match_kamlib(sample_report, sample):
     page, _, _ = sample_report
-    keys = kamlib.key_accounts(sample["orders"], sample["clients"], as_of=sample["as_of"])
+    keys = kamlib.key_accounts(sample["orders"], sample["clients"], as_of=sample["as_of"], months=12)
     assert page.number("key-accounts-count") == len(keys)
     assert page.number("key-volume-count") == int(keys["volume"].sum())
     shown = [row["data-client"] for row in page.rows if "data-client" in row][: len(keys)]
     assert shown == keys["client_id"].tolist()
-    dept = kamlib.key_accounts(sample["orders"], sample["clients"], level="department", as_of=sample["as_of"])
+    dept = kamlib.key_accounts(sample["orders"], sample["clients"], level="department", as_of=sample["as_of"],
+                               months=12)
     assert page.number("department-key-count") == int(dept["volume"].sum())
 
 
@@ -181,7 +183,8 @@ def test_report_matrix_matches_kamlib(sample_report, sample):
 
 def test_report_concentration_matches_kamlib(sample_report, sample):
     page, _, _ = sample_report
-    res = kamlib.concentration(sample["orders"])
+    orders = sample["orders"]
+    res = kamlib.concentration(orders[orders["date"] >= "2025-01-01"])  # the 12-month window up to as_of
     assert page.number("hhi") == pytest.approx(res.hhi, rel=1e-12)
     assert page.text("hhi") == f"{res.hhi:,.0f}"
     assert page.value("hhi-2010") == res.label_2010
@@ -505,7 +508,8 @@ def test_abc_xyz_workbook_has_the_three_sheets(tmp_path, sample):
     assert wb.sheetnames == [t("abc_excel.sheet_clients"), t("abc_excel.sheet_matrix"), t("abc_excel.sheet_strategies")]
     rows = list(wb[t("abc_excel.sheet_clients")].iter_rows(values_only=True))
     assert rows[0][:3] == ("client_id", "name", "revenue")
-    assert len(rows) - 1 == sample["orders"]["client_id"].nunique()
+    in_window = sample["orders"][sample["orders"]["date"] >= "2025-01-01"]  # the last 12 months
+    assert len(rows) - 1 == in_window["client_id"].nunique()
     names = dict(zip(sample["clients"]["client_id"], sample["clients"]["name"]))
     assert all(row[1] == names[row[0]] for row in rows[1:])
     wb.close()
@@ -574,7 +578,8 @@ def test_1c_example_report_has_the_sample_numbers(tmp_path, sample):
     assert proc.returncode == 0, proc.stderr
     page = Page(out.read_text(encoding="utf-8"))
     assert page.number("revenue-total") == pytest.approx(sample["orders"]["revenue"].sum(), abs=0.01)
-    assert page.number("hhi") == pytest.approx(kamlib.concentration(sample["orders"]).hhi)
+    orders = sample["orders"]
+    assert page.number("hhi") == pytest.approx(kamlib.concentration(orders[orders["date"] >= "2025-01-01"]).hhi)
     assert page.number("orders-rows-excluded") == 1
 
 
@@ -619,3 +624,112 @@ def test_start_notebook_runs_on_another_company(tmp_path, seed_7):
     assert f"{lines_7:,} rows" in shown  # the folder given with -p DATA was read, not data/
     assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code"
                    for o in c.get("outputs", []))
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 12: windows, XYZ options, manager and department view, period comparison, exports
+# ----------------------------------------------------------------------------------------------
+
+
+def _tiny_company(folder: Path) -> tuple[Path, Path]:
+    """Four clients, two managers, 2024-2025. Worked out by hand in the tests below.
+
+    a (Ann, North): 100 on the 5th of every month of 2024 and 2025;
+    b (Ann, North): 50 every month of 2024, then nothing (stopped: lost);
+    c (Bob, South): 30 every month of 2025 (new in 2025); name "=HYPERLINK(""x"")" (formula injection);
+    d (Bob, South): 20 in every month of 2025.
+    """
+    rows = []
+    for y in (2024, 2025):
+        for m in range(1, 13):
+            rows.append(("a", f"{y}-{m:02d}-05", 100))
+            if y == 2024:
+                rows.append(("b", f"{y}-{m:02d}-06", 50))
+            else:
+                rows += [("c", f"{y}-{m:02d}-07", 30), ("d", f"{y}-{m:02d}-08", 20)]
+    orders = pd.DataFrame(rows, columns=["client_id", "date", "revenue"])
+    orders.insert(0, "order_id", [f"o{i}" for i in range(len(orders))])
+    clients = pd.DataFrame({"client_id": list("abcd"), "name": ["Alpha", "Beta", '=HYPERLINK("x")', "@Delta"],
+                            "client_type": "manufacturer",
+                            "manager": ["Ann", "Ann", "Bob", "Bob"], "department": ["North", "North", "South", "South"]})
+    o, c = folder / "orders.csv", folder / "clients.csv"
+    orders.to_csv(o, index=False)
+    clients.to_csv(c, index=False)
+    return o, c
+
+
+def test_report_manager_view_comparison_and_window(tmp_path):
+    o, c = _tiny_company(tmp_path)
+    out = tmp_path / "r.html"
+    proc = kam("report", o, "--clients", c, "-o", out, "--as-of", "2025-12-31")
+    assert proc.returncode == 0, proc.stderr
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.value("window") == "12 month(s) 2025-01-01 – 2025-12-31"
+    # 2025: a 1200, c 360, d 240 = 1800. Ann's clients: 1200 (66.7 %); Bob's: 600.
+    values = [float(v) for v, _, _ in page.all("manager-revenue")]
+    assert values == [1200.0, 600.0]
+    # b bought monthly in 2024 and stopped: lost, one for Ann
+    assert [int(v) for v, _, _ in page.all("manager-lost")] == [1, 0]
+    assert [float(v) for v, _, _ in page.all("department-revenue")] == [1200.0, 600.0]
+    # comparison: 2024 a 1200 + b 600 = 1800 (a A .667, b B? cum 1.0 -> C); 2025 a 1200 A, c 360, d 240
+    assert page.number("new-clients") == 2 and page.number("stopped-clients") == 1
+    moves = {(a["data-from"], a["data-to"]): int(v) for v, a, _ in page.all("migration")}
+    assert moves[("A", "A")] == 1 and moves[("C", "gone")] == 1 and sum(v for (f, _), v in moves.items() if f == "new") == 2
+    # look-alike numbers carry a one-line definition
+    text = out.read_text(encoding="utf-8")
+    assert 'class="def">Class A: the clients whose cumulative share' in text
+    assert 'class="def">Largest client&#x27;s share: one client' in text
+    # manager and department columns in the client lists
+    assert "<th>Manager</th><th>Department</th>" in text
+
+
+def test_report_options_reach_the_analyses(tmp_path):
+    o, c = _tiny_company(tmp_path)
+    out = tmp_path / "r.html"
+    proc = kam("report", o, "--clients", c, "-o", out, "--months", "all", "--as-of", "2025-12-31", "--xyz-method", "cv", "--period", "quarter",
+               "--abc", "0.5,0.9", "--xyz", "0.05,0.2")
+    assert proc.returncode == 0, proc.stderr
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.value("window") == "all history 2024-01-05 – 2025-12-31"
+    text = out.read_text(encoding="utf-8")
+    assert "XYZ by the coefficient of variation of quarter revenue" in text
+    assert "A up to 50%, B up to 90%" in text
+    assert kam("report", o, "-o", tmp_path / "x.html", "--months", "0").returncode == 2
+    assert kam("report", o, "-o", tmp_path / "x.html", "--excel-ru").returncode == 2  # needs --export-dir
+
+
+def test_report_exports_csv_xlsx_formula_safe_and_never_overwritten(tmp_path):
+    from openpyxl import load_workbook
+
+    o, c = _tiny_company(tmp_path)
+    ex = tmp_path / "ex"
+    proc = kam("report", o, "--clients", c, "-o", tmp_path / "r.html", "--export-dir", ex, "--excel-ru",
+               "--as-of", "2025-12-31")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in ex.iterdir()) == ["abc_xyz.csv", "abc_xyz.xlsx", "winback.csv", "winback.xlsx"]
+    abc = pd.read_csv(ex / "abc_xyz.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"client_id": str})
+    assert abc["client_id"].tolist() == ["a", "c", "d"]
+    assert abc["revenue"].tolist() == [1200, 360, 240]  # whole units
+    assert abc.loc[1, "name"] == "'=HYPERLINK(\"x\")" and abc.loc[2, "name"] == "'@Delta"
+    assert abc.loc[0, "manager"] == "Ann" and abc.loc[1, "department"] == "South"
+    assert abc.loc[0, "share"] == pytest.approx(1200 / 1800)
+    raw = (ex / "abc_xyz.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert raw[0].startswith("client_id;name;manager;department;revenue;share")
+    assert ";0,666667;" in raw[1]
+    wb = load_workbook(ex / "abc_xyz.xlsx")
+    assert wb.sheetnames == ["ABC-XYZ", "Load report"]
+    ws = wb["ABC-XYZ"]
+    cell = ws.cell(row=3, column=2)
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+    load = [[v for v in r] for r in wb["Load report"].iter_rows(values_only=True)]
+    assert list(load[0][:5]) == ["table", "file", "rows read", "rows loaded", "rows excluded"]
+    assert load[1][0] == "orders" and load[1][2] == 60  # 24 of a, 12 of b, 12 each of c and d
+    wl = pd.read_csv(ex / "winback.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert wl["client_id"].tolist() == ["b"] and wl.loc[0, "manager"] == "Ann"
+    # the exports exist now: a second run refuses (exit 3) and changes nothing; --force replaces
+    before = (ex / "winback.csv").read_bytes()
+    again = kam("report", o, "--clients", c, "-o", tmp_path / "r2.html", "--export-dir", ex)
+    assert again.returncode == 3 and not (tmp_path / "r2.html").exists()
+    assert (ex / "winback.csv").read_bytes() == before
+    assert kam("report", o, "--clients", c, "-o", tmp_path / "r2.html", "--export-dir", ex,
+               "--force").returncode == 0

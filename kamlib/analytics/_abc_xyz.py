@@ -65,15 +65,76 @@ def _check_value(value: object) -> str:
     return check_choice(value, "value", ("revenue", "margin"))  # type: ignore[return-value]
 
 
+_PERIOD_NAMES = {"month": "M", "quarter": "Q", "week": "W"}
+_DEFAULT_XYZ = {"cv": (0.10, 0.25), "frequency": (1 / 3, 0.75)}
+_HALF_YEAR = {"M": 6, "Q": 2, "W": 26}
+DOMINANT_SHARE = 0.90
+"""One XYZ class holding at least this share of the classed clients makes the result carry a note."""
+
+
+def _check_period_name(period: object) -> str:
+    """``"month"``/``"quarter"``/``"week"`` or the short codes ``"M"``/``"Q"``/``"W"`` (``"ME"``/``"QE"``)."""
+    if isinstance(period, str) and period.strip().lower() in _PERIOD_NAMES:
+        return _PERIOD_NAMES[period.strip().lower()]
+    return check_period(period)
+
+
+def window_start(as_of: pd.Timestamp, months: int | None) -> pd.Timestamp | None:
+    """First day of the window of ``months`` whole calendar months ending with the month of ``as_of``.
+
+    >>> window_start(pd.Timestamp("2025-12-31"), 12).date()
+    datetime.date(2025, 1, 1)
+    >>> window_start(pd.Timestamp("2025-12-31"), None) is None
+    True
+    """
+    if months is None:
+        return None
+    return (as_of.to_period("M") - (months - 1)).start_time
+
+
+def window_text(start: pd.Timestamp | None, end: pd.Timestamp, months: int | None = None,
+                first: pd.Timestamp | None = None) -> str:
+    """The window in words, e.g. "12 month(s) 2025-01-01 – 2025-12-31" (``first``: first date when no start)."""
+    if start is None:
+        shown = first.date() if first is not None and not pd.isna(first) else "…"
+        return t("window.all_history", start=shown, end=end.date())
+    if months is not None:
+        return t("window.months", months=months, start=start.date(), end=end.date())
+    return t("window.since", start=start.date(), end=end.date())
+
+
+def _window_lines(lines: Any, start: pd.Timestamp) -> tuple[Any, np.ndarray]:
+    """The lines on or after ``start`` as a new :class:`Lines`, and per kept client whether it bought before.
+
+    A client with lines before ``start`` was already a client when the window opened:
+    its XYZ window is the whole analysis window, not just the periods since its first
+    purchase inside it.
+    """
+    from ._prep import Lines
+
+    start_day = int((start.normalize() - pd.Timestamp("1970-01-01")).days)
+    inside = lines.day >= start_day
+    before = np.bincount(lines.codes[~inside], minlength=lines.n_clients) > 0
+    codes = lines.codes[inside]
+    present = np.bincount(codes, minlength=lines.n_clients) > 0
+    new_code = np.cumsum(present) - 1
+    out = Lines(codes=new_code[codes], clients=lines.clients[present], stamp=lines.stamp[inside], unit=lines.unit,
+                values={k: v[inside] for k, v in lines.values.items()})
+    out.first_day, out.last_day = start_day, lines.last_day
+    return out, before[present]
+
+
 def abc_xyz(
     orders: pd.DataFrame,
     value: Literal["revenue", "margin"] = "revenue",
     abc: tuple[float, float] = (0.80, 0.95),
-    xyz: tuple[float, float] = (0.10, 0.25),
-    period: str = "M",
+    xyz: tuple[float, float] | None = None,
+    period: str = "month",
     *,
     as_of: object,
-    min_periods: int = 6,
+    months: int | None = 12,
+    method: Literal["frequency", "cv"] = "frequency",
+    min_periods: int | None = None,
     ddof: int = 0,
     start: object | None = None,
     cumulative: Literal["including", "before"] = "including",
@@ -91,25 +152,46 @@ def abc_xyz(
         the same value.
     abc : (float, float)
         Cumulative-share cut-offs of classes A and B; C is the rest. Default
-        ``(0.80, 0.95)``: the standard Pareto split (course note of M3).
-    xyz : (float, float)
-        CV cut-offs: X if CV < 10 %, Y if 10 % ≤ CV ≤ 25 %, Z if CV > 25 %
-        (course note of M3; other published defaults exist, e.g. 10/25 % on
-        sales volume or 15/50 % for erratic wholesale demand).
-    period : {"M", "Q", "W"}
-        Length of the periods whose sums XYZ compares: month (default), quarter
-        or week (Monday–Sunday). ``"ME"``/``"QE"`` are accepted too.
+        ``(0.80, 0.95)``: the course's choice (the usual Pareto split; source 004
+        names the classes but gives no cut-offs).
+    xyz : (float, float), optional
+        The XYZ cut-offs of ``method``. Default by method:
+
+        - ``"frequency"``: ``(1/3, 0.75)`` — X if the client bought in at least
+          three periods of four (9 of 12 months), Y if in at least one of three
+          (4 of 12 months, about once a quarter), Z below. Course choice, checked
+          on two data sets: the sample (wholesale, monthly buyers) splits
+          X 78 % / Y 12 % / Z 10 %, the CDNOW shop (occasional consumer buyers)
+          X 2 % / Y 20 % / Z 78 % — both separate; see ``notebooks/03_abc_xyz.ipynb``.
+        - ``"cv"``: ``(0.10, 0.25)`` — X if CV < 10 %, Y if 10 % ≤ CV ≤ 25 %,
+          Z above (a common textbook choice; 15/50 % is also published for
+          erratic wholesale demand).
+    period : {"month", "quarter", "week"}
+        Length of the periods XYZ counts in (``"M"``, ``"Q"``, ``"W"``, ``"ME"``,
+        ``"QE"`` are accepted too). Default month.
     as_of : date
-        Required. Only lines dated on or before ``as_of`` count; the XYZ window
-        of every client ends with the period containing ``as_of``.
-    min_periods : int
-        A client whose window has fewer periods gets the XYZ class
-        "insufficient history", never X. Default 6 (half a year of months).
+        Required. The last day of the window; lines after it are left out.
+    months : int or None
+        The window: the last ``months`` whole calendar months up to and including
+        the month of ``as_of``. Default 12 (the last year), so a client who stopped
+        buying two years ago is not ranked on old revenue. ``None`` = all history
+        up to ``as_of``.
+    method : {"frequency", "cv"}
+        How XYZ measures regularity. ``"frequency"`` (default): the share of the
+        client's periods in which it bought — source 004 divides clients by how
+        *often* they buy. ``"cv"``: the coefficient of variation of the
+        per-period sums — the common textbook XYZ, which measures how *even* the
+        amounts are; on shop-like data with few purchases a client almost always
+        comes out Z, so it separates only steady buyers.
+    min_periods : int, optional
+        A client whose XYZ window has fewer periods gets the XYZ class
+        "insufficient history", never X. Default: half a year — 6 months,
+        2 quarters or 26 weeks.
     ddof : {0, 1}
-        0 = population standard deviation (default: the window is all the
-        periods there are, not a sample), 1 = sample standard deviation.
+        For the CV: 0 = population standard deviation (default: the window is all
+        the periods there are, not a sample), 1 = sample standard deviation.
     start : date, optional
-        Ignore lines before ``start`` (e.g. to analyse the last 12 months).
+        An explicit first day of the window; when given, ``months`` is not used.
     cumulative : {"including", "before"}
         "including" (default, the issue's rule): the class comes from the
         cumulative share *including* the client — A if it is ≤ 80 %, B if ≤ 95 %.
@@ -123,23 +205,29 @@ def abc_xyz(
         One row per client that has lines in the window: ranked clients in rank
         order, then the clients that are not ranked. Columns:
 
-        - ``client_id``; ``revenue`` or ``margin``: the client's total;
+        - ``client_id``; ``revenue`` or ``margin``: the client's total in the window;
         - ``share``, ``cum_share``: share of the total of all ranked clients and
           the cumulative share including this client;
         - ``rank`` (1 = largest), ``abc``;
-        - ``first_period``: period of the client's first line in the window;
+        - ``first_period``: the first period of the client's XYZ window (its
+          first purchase, or the window's first period if it bought before);
           ``n_periods``: periods from it to the ``as_of`` period inclusive;
+        - ``active_periods`` and ``frequency``: periods with a purchase (a
+          positive net sum) and their share of ``n_periods``;
         - ``mean``, ``sd``, ``cv``: mean, standard deviation and their ratio of the
           per-period sums over those ``n_periods`` (empty periods count as 0);
-        - ``xyz``: X, Y, Z or "insufficient history"; ``cell``: e.g. "AX", or
-          "A (insufficient history)";
+        - ``xyz``: X, Y, Z or "insufficient history" (by ``method``); ``cell``: e.g.
+          "AX", or "A (insufficient history)";
         - ``ranked``: False for clients with a total of zero or less (after returns).
-          They are not ranked: ``share``, ``cum_share``, ``rank`` and ``cv`` are empty
-          and ``abc``, ``xyz``, ``cell`` read "not ranked". Select them with
-          ``result[~result["ranked"]]``.
+          They are not ranked: ``share``, ``cum_share``, ``rank``, ``frequency``
+          and ``cv`` are empty and ``abc``, ``xyz``, ``cell`` read "not ranked".
 
         ``result.attrs["abc_xyz"]`` keeps the settings used (value, cut-offs,
-        period, as_of, …) for :func:`abc_xyz_matrix`, the plots and the Excel export.
+        method, period, window, …) for :func:`abc_xyz_matrix`, the plots and the
+        Excel export; ``result.attrs["window"]`` is the window in words and
+        ``result.attrs["notes"]`` a list of notes: when one XYZ class holds at
+        least 90 % of the classed clients, a note says so and names the method
+        and period that would separate them.
 
     Raises
     ------
@@ -147,14 +235,14 @@ def abc_xyz(
         A required column is missing, or holds text or empty cells (the message
         names the first rows).
     KamArgumentError
-        A cut-off, ``period``, ``value``, ``min_periods``, ``ddof``, ``as_of`` or
-        ``start`` is not valid.
+        A cut-off, ``period``, ``method``, ``months``, ``value``, ``min_periods``,
+        ``ddof``, ``as_of`` or ``start`` is not valid.
 
     See Also
     --------
     abc_xyz_matrix : the 3×3 counts and value shares.
     cell_strategy : the account strategy for a cell.
-    class_migration : how clients moved between cells from one period to another.
+    class_migration : how clients moved between cells from one window to the next.
 
     Notes
     -----
@@ -162,19 +250,20 @@ def abc_xyz(
     are ordered by ``client_id`` ascending, so the result does not depend on the
     row order of ``orders``. Values equal to 12 significant digits (of the
     largest value) count as equal, since a sum's last binary digits depend on
-    the order of its terms. A client landing exactly on a cut-off (within 1e-9) takes the upper
-    class. With ``cumulative="including"`` the first-ranked client is always A,
-    even when its own share exceeds the A cut-off — otherwise a single dominant
-    client (or the only client) would be "C".
+    the order of its terms. Clients with equal values always get the same class:
+    the class of the first of them (so a tie that straddles a cut-off goes to the
+    upper class). A client landing exactly on a cut-off (within 1e-9) takes the
+    upper class too. With ``cumulative="including"`` the first-ranked client is
+    always A, even when its own share exceeds the A cut-off — otherwise a single
+    dominant client (or the only client) would be "C". The same holds for XYZ:
+    equal frequencies or CVs get the same class.
 
-    *The XYZ window* of a client runs from the period of its first line in the
-    data (on or after ``start``) to the period of ``as_of``: the client's own
+    *The XYZ window* of a client runs from its first purchase (or the window's
+    start, if it bought before) to the period of ``as_of``: the client's own
     active window. Periods inside it without purchases count as zeros, so a
     client who stopped buying looks irregular, and a client who started late is
-    judged only on the periods since it started (not penalised with zeros from
-    before it was a client). Ending at ``as_of`` rather than at the client's last
-    purchase keeps recent silence visible. ``as_of`` inside a period makes that
-    last period partial; choose a period end (e.g. a month end) for ``as_of``.
+    judged only on the periods since it started. ``as_of`` inside a period makes
+    that last period partial; choose a period end (e.g. a month end).
 
     Examples
     --------
@@ -184,7 +273,7 @@ def abc_xyz(
     ...     "date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-01-05",
     ...                             "2025-02-05", "2025-02-20", "2025-02-21"]),
     ...     "revenue": [40.0, 40.0, 10.0, 5.0, 5.0, -1.0]})
-    >>> r = abc_xyz(orders, as_of="2025-02-28", min_periods=2)
+    >>> r = abc_xyz(orders, as_of="2025-02-28", min_periods=2, method="cv")
     >>> r[["client_id", "revenue", "cum_share", "abc", "n_periods", "cv"]]
       client_id  revenue  cum_share         abc  n_periods        cv
     0         a     80.0       0.80           A          2  0.000000
@@ -193,47 +282,77 @@ def abc_xyz(
     3         d     -1.0        NaN  not ranked          1       NaN
     >>> r["cell"].tolist()
     ['AX', 'BZ', 'C (insufficient history)', 'not ranked']
+    >>> r.attrs["window"]
+    '12 month(s) 2024-03-01 – 2025-02-28'
+    >>> abc_xyz(orders, as_of="2025-02-28", min_periods=2)[["client_id", "frequency", "xyz"]].head(2)
+      client_id  frequency xyz
+    0         a        1.0   X
+    1         b        1.0   X
     """
     value = _check_value(value)
+    method = check_choice(method, "method", ("frequency", "cv"))  # type: ignore[assignment]
     a_cut, b_cut = check_cutoffs(abc, "abc", "(0.80, 0.95)")
-    x_cut, y_cut = check_cutoffs(xyz, "xyz", "(0.10, 0.25)")
-    period = check_period(period)
+    default_xyz = _DEFAULT_XYZ[method]
+    x_cut, y_cut = (default_xyz if xyz is None else
+                    check_cutoffs(xyz, "xyz", "(0.10, 0.25)" if method == "cv" else "(0.33, 0.75)"))
+    period = _check_period_name(period)
+    if min_periods is None:
+        min_periods = _HALF_YEAR[period]
     min_periods = int(check_number(min_periods, "min_periods", minimum=1, integer=True))
     check_choice(ddof, "ddof", (0, 1))
     check_choice(cumulative, "cumulative", ("including", "before"))
     start_ts, as_of_ts = check_window(start, as_of)
+    if start_ts is not None:
+        months = None  # an explicit start sets the window
+    elif months is not None:
+        months = int(check_number(months, "months", minimum=1, integer=True))
+        start_ts = window_start(as_of_ts, months)
 
     columns = ("revenue", "cost") if value == "margin" else ("revenue",)
-    lines = prepare_lines(orders, as_of=as_of_ts, start=start_ts, columns=columns)
+    lines = prepare_lines(orders, as_of=as_of_ts, columns=columns)
+    first_date = (pd.Timestamp(int(lines.day.min()), unit="D") if len(lines.codes) else None)
+    if start_ts is not None:
+        lines, before = _window_lines(lines, start_ts)
+    else:
+        before = np.zeros(lines.n_clients, dtype=bool)
     v = lines.values["revenue"]
     if value == "margin":
         v = v - lines.values["cost"]
 
+    window = window_text(start_ts, as_of_ts, months, first_date)
     settings = {
-        "value": value, "abc": (a_cut, b_cut), "xyz": (x_cut, y_cut), "period": period,
-        "as_of": as_of_ts, "start": start_ts, "min_periods": min_periods, "ddof": ddof,
-        "cumulative": cumulative,
+        "value": value, "abc": (a_cut, b_cut), "xyz": (x_cut, y_cut), "method": method, "period": period,
+        "as_of": as_of_ts, "start": start_ts, "months": months, "window": window,
+        "min_periods": min_periods, "ddof": ddof, "cumulative": cumulative,
     }
-    stats = _client_stats(lines, v, period, ddof)
-    result = _classify(lines.clients, stats, value, (a_cut, b_cut), (x_cut, y_cut), min_periods, cumulative, period)
+    stats = _client_stats(lines, v, period, ddof, before)
+    result = _classify(lines.clients, stats, value, (a_cut, b_cut), (x_cut, y_cut), min_periods, cumulative,
+                       period, method)
     result.attrs["abc_xyz"] = settings
+    result.attrs["window"] = window
+    notes = []
+    note = _dominance_note(result, lines, v, settings, ddof, stats)
+    if note:
+        notes.append(note)
+    result.attrs["notes"] = notes
     return result
 
 
-def _client_stats(lines: Any, v: np.ndarray, period: str, ddof: int) -> dict[str, Any]:
-    """Per client: total, first period, window length, mean and sd of per-period sums.
+def _client_stats(lines: Any, v: np.ndarray, period: str, ddof: int,
+                  before: np.ndarray | None = None) -> dict[str, Any]:
+    """Per client: total, first period, window length, active periods, mean and sd of per-period sums.
 
     Vectorised over client × period cells: one number ``client * n + period``
-    per line, summed with ``np.bincount``. Reuses ``lines.codes`` in place.
+    per line, summed with ``np.bincount``. ``before`` marks clients whose window
+    starts with the analysis window (they bought before it).
     """
     n = lines.n_clients
     index, p0, n_p = lines.period_index(period)
     if n == 0:
         empty = np.zeros(0)
         return {"total": empty, "first": empty.astype(np.int64), "n_window": empty.astype(np.int64),
-                "mean": empty, "sd": empty, "p0": p0}
-    key = lines.codes
-    key *= n_p
+                "mean": empty, "sd": empty, "active": empty.astype(np.int64), "p0": p0}
+    key = lines.codes.astype(np.int64) * n_p
     key += index  # one number per client × period cell, client-major
     del index
     if n * n_p <= _DENSE_CELLS:
@@ -249,8 +368,11 @@ def _client_stats(lines: Any, v: np.ndarray, period: str, ddof: int) -> dict[str
     cells_per_client = np.bincount(cell_client, minlength=n)
     first_cell = np.concatenate(([0], np.cumsum(cells_per_client)[:-1]))
     first = cell_period[first_cell]
+    if before is not None:
+        first = np.where(before, 0, first)
     n_window = n_p - first
     total = np.bincount(cell_client, weights=cell_sum, minlength=n)
+    active = np.bincount(cell_client, weights=(cell_sum > 0), minlength=n).astype(np.int64)
     mean = total / n_window
     dev = cell_sum - mean[cell_client]
     # two-pass sum of squares: deviations of the periods with lines, plus the empty periods (value 0)
@@ -258,7 +380,66 @@ def _client_stats(lines: Any, v: np.ndarray, period: str, ddof: int) -> dict[str
     denom = n_window - ddof
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.where(denom > 0, np.sqrt(ss / np.maximum(denom, 1)), np.nan)
-    return {"total": total, "first": first, "n_window": n_window, "mean": mean, "sd": sd, "p0": p0}
+    return {"total": total, "first": first, "n_window": n_window, "mean": mean, "sd": sd, "active": active,
+            "p0": p0}
+
+
+def _xyz_index(stats: dict[str, Any], method: str, cuts: tuple[float, float], min_periods: int) -> np.ndarray:
+    """XYZ class codes: 0 X, 1 Y, 2 Z, 3 insufficient history, 4 not ranked."""
+    total, mean, sd, n_window = stats["total"], stats["mean"], stats["sd"], stats["n_window"]
+    ranked = total > 0
+    lo, hi = cuts
+    if method == "cv":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            measure = np.where(ranked, sd / np.where(ranked, mean, 1.0), np.nan)
+        idx = np.where(measure < lo - _TOL, 0, np.where(measure <= hi + _TOL, 1, 2))
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            measure = np.where(ranked, stats["active"] / np.maximum(n_window, 1), np.nan)
+        idx = np.where(measure >= hi - _TOL, 0, np.where(measure >= lo - _TOL, 1, 2))
+    idx = np.where((n_window < min_periods) | np.isnan(measure), 3, idx)
+    return np.where(ranked, idx, 4)
+
+
+def _class_shares(idx: np.ndarray) -> np.ndarray | None:
+    """Shares of X, Y, Z among the clients with one of them (None when there are none)."""
+    counts = np.bincount(idx[idx < 3], minlength=3)
+    total = counts.sum()
+    return counts / total if total else None
+
+
+def _dominance_note(result: pd.DataFrame, lines: Any, v: np.ndarray, settings: dict[str, Any], ddof: int,
+                    stats: dict[str, Any]) -> str | None:
+    """A note when one XYZ class holds ≥ 90 % of the classed clients, naming a split that separates better."""
+    method, period = settings["method"], settings["period"]
+    shares = _class_shares(_xyz_index(stats, method, settings["xyz"], settings["min_periods"]))
+    if shares is None or shares.max() < DOMINANT_SHARE:
+        return None
+    classes = _xyz_labels()
+    note = t("xyz_method.dominant", share=f"{shares.max():.0%}", cls=classes[int(shares.argmax())],
+             method=t(f"xyz_method.{method}"), period=t(f"xyz_method.period_{period}"))
+    best = None
+    for alt_method in ("frequency", "cv"):
+        for alt_period in ("M", "Q"):
+            if (alt_method, alt_period) == (method, period):
+                continue
+            alt_stats = (stats if alt_period == period
+                         else _client_stats(lines, v, alt_period, ddof, _before_of(stats)))
+            min_p = settings["min_periods"] if alt_period == period else _HALF_YEAR[alt_period]
+            alt = _class_shares(_xyz_index(alt_stats, alt_method, _DEFAULT_XYZ[alt_method], min_p))
+            if alt is not None and alt.max() < DOMINANT_SHARE and (best is None or alt.max() < best[0].max()):
+                best = (alt, alt_method, alt_period)
+    if best is None:
+        return note + " " + t("xyz_method.no_alternative")
+    alt, alt_method, alt_period = best
+    return note + " " + t("xyz_method.alternative", method=t(f"xyz_method.{alt_method}"),
+                          period=t(f"xyz_method.period_{alt_period}"),
+                          x=f"{alt[0]:.0%}", y=f"{alt[1]:.0%}", z=f"{alt[2]:.0%}")
+
+
+def _before_of(stats: dict[str, Any]) -> np.ndarray:
+    """Clients whose XYZ window starts with the analysis window (first window period = 0)."""
+    return np.asarray(stats["first"] == 0)
 
 
 def _rank_key(total: np.ndarray) -> np.ndarray:
@@ -284,6 +465,7 @@ def _classify(
     min_periods: int,
     cumulative: str,
     period: str,
+    method: str = "cv",
 ) -> pd.DataFrame:
     total, mean, sd, n_window = stats["total"], stats["mean"], stats["sd"], stats["n_window"]
     n = len(total)
@@ -311,14 +493,16 @@ def _classify(
         else:
             above = (running - sorted_values) / ranked_total
             cls = np.where(above < abc[0] - _TOL, 0, np.where(above < abc[1] - _TOL, 1, 2))
+        # ties: clients with equal values take the class of the first of them
+        key = _rank_key(total)[top]
+        group_start = np.concatenate(([True], key[1:] != key[:-1]))
+        cls = cls[np.flatnonzero(group_start)][np.cumsum(group_start) - 1]
         abc_idx[top] = cls
 
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.where(ranked, sd / np.where(ranked, mean, 1.0), np.nan)
-    insufficient = (n_window < min_periods) | np.isnan(cv)
-    xyz_idx = np.where(cv < xyz[0] - _TOL, 0, np.where(cv <= xyz[1] + _TOL, 1, 2))
-    xyz_idx = np.where(insufficient, 3, xyz_idx)
-    xyz_idx = np.where(ranked, xyz_idx, 4)  # 4 = not ranked
+        frequency = np.where(ranked, stats["active"] / np.maximum(n_window, 1), np.nan)
+    xyz_idx = _xyz_index(stats, method, xyz, min_periods)
 
     abc_names = np.array([*_abc_labels(), t("abc.not_ranked")], dtype=object)
     xyz_names = np.array([*_xyz_labels(), t("abc.insufficient_history"), t("abc.not_ranked")], dtype=object)
@@ -342,6 +526,8 @@ def _classify(
             "abc": abc_names[abc_idx],
             "first_period": period_labels(stats["first"] + stats["p0"], period),
             "n_periods": n_window.astype(np.int64),
+            "active_periods": stats["active"].astype(np.int64),
+            "frequency": frequency,
             "mean": mean,
             "sd": sd,
             "cv": cv,
@@ -392,10 +578,12 @@ class AbcXyzMatrix:
     shares: pd.DataFrame
     not_ranked: int
     value: str = "revenue"
+    window: str = ""
 
     def _title(self) -> str:
-        return t("abc_matrix.title", value=t(f"abc_plots.value_{self.value}"),
-                 n=int(self.counts.to_numpy().sum()), not_ranked=self.not_ranked)
+        title = t("abc_matrix.title", value=t(f"abc_plots.value_{self.value}"),
+                  n=int(self.counts.to_numpy().sum()), not_ranked=self.not_ranked)
+        return f"{title} — {t('window.caption', window=self.window)}" if self.window else title
 
     def __repr__(self) -> str:
         value = t(f"abc_plots.value_{self.value}")
@@ -450,7 +638,7 @@ def abc_xyz_matrix(result: pd.DataFrame) -> AbcXyzMatrix:
     >>> m.counts
        X  Y  Z  insufficient history
     A  1  0  0                     0
-    B  0  0  1                     0
+    B  1  0  0                     0
     C  0  0  0                     1
     >>> float(m.shares.loc["A", "X"])
     0.8
@@ -473,7 +661,8 @@ def abc_xyz_matrix(result: pd.DataFrame) -> AbcXyzMatrix:
         frame.columns.name = None
     counts = counts.astype(np.int64)
     not_ranked = int((~result["abc"].isin(rows)).sum())
-    return AbcXyzMatrix(counts=counts, shares=shares.astype(float), not_ranked=not_ranked, value=settings["value"])
+    return AbcXyzMatrix(counts=counts, shares=shares.astype(float), not_ranked=not_ranked, value=settings["value"],
+                        window=str(settings.get("window", "")))
 
 
 # --- strategies -------------------------------------------------------------------
@@ -610,22 +799,32 @@ class ClassMigration:
 
 def class_migration(
     orders: pd.DataFrame,
-    period_a: object,
-    period_b: object,
+    period_a: object = None,
+    period_b: object = None,
+    *,
+    as_of: object | None = None,
+    months: int = 12,
     **abc_xyz_kwargs: Any,
 ) -> ClassMigration:
-    """Compare the ABC-XYZ cells of the clients in two periods.
+    """Compare the ABC-XYZ cells of the clients in two windows of equal length.
 
     Parameters
     ----------
     orders : DataFrame
         Order lines (canonical columns, as for :func:`abc_xyz`).
     period_a, period_b : pair of dates, or a period such as ``"2024"``, ``"2025Q1"``, ``"2025-06"``
-        The two periods, both ends included. :func:`abc_xyz` runs on each with
-        ``start`` = its first day and ``as_of`` = its last day.
+        The two windows, both ends included; they must be equally long (within
+        three days, so that two calendar years, quarters or months compare).
+        :func:`abc_xyz` runs on each with ``start`` = its first day and
+        ``as_of`` = its last day. Give neither to compare the last ``months``
+        months up to ``as_of`` with the ``months`` months before them.
+    as_of : date, optional
+        With no periods: the last day of the later window (required then).
+    months : int
+        With no periods: the length of each window. Default 12.
     **abc_xyz_kwargs
-        Passed to :func:`abc_xyz` (``value``, ``abc``, ``xyz``, ``period``,
-        ``min_periods``, ``ddof``, ``cumulative``), the same for both periods.
+        Passed to :func:`abc_xyz` (``value``, ``abc``, ``xyz``, ``method``,
+        ``period``, ``min_periods``, ``ddof``, ``cumulative``), the same for both.
 
     Returns
     -------
@@ -637,8 +836,8 @@ def class_migration(
     Raises
     ------
     KamArgumentError
-        A period is not a pair of dates or a period string, or ``as_of`` /
-        ``start`` is passed (the periods set them).
+        A period is not a pair of dates or a period string, the two windows
+        differ in length, only one period is given, or ``start`` is passed.
 
     See Also
     --------
@@ -656,12 +855,30 @@ def class_migration(
     0         a     A     C       down
     1         b     C  gone       gone
     2         c   new     A        new
+    >>> class_migration(orders, as_of="2025-12-31").period_a[0].date()  # the 12 months before 2025
+    datetime.date(2024, 1, 1)
     """
-    for fixed in ("as_of", "start"):
+    for fixed in ("start", "months_a"):
         if fixed in abc_xyz_kwargs:
             raise KamArgumentError(t("class_errors.migration_fixed", argument=fixed))
-    a = _period_bounds(period_a, "period_a")
-    b = _period_bounds(period_b, "period_b")
+    if (period_a is None) != (period_b is None):
+        raise KamArgumentError(t("window.needs_two", months=months))
+    if period_a is None:
+        months = int(check_number(months, "months", minimum=1, integer=True))
+        end_b = to_timestamp(as_of, "as_of").normalize()
+        start_b = window_start(end_b, months)
+        start_a = window_start(start_b - pd.Timedelta(days=1), months)
+        a = (start_a, start_b - pd.Timedelta(days=1))
+        b = (start_b, end_b)
+    else:
+        if "as_of" in abc_xyz_kwargs or as_of is not None:
+            raise KamArgumentError(t("class_errors.migration_fixed", argument="as_of"))
+        a = _period_bounds(period_a, "period_a")
+        b = _period_bounds(period_b, "period_b")
+    len_a, len_b = (a[1] - a[0]).days + 1, (b[1] - b[0]).days + 1
+    if period_a is not None and abs(len_a - len_b) > 3:  # by months: equal by construction (as_of may cut the last)
+        raise KamArgumentError(t("window.unequal", a=len_a, b=len_b, months=months,
+                                 a_text=f"{a[0].date()}…{a[1].date()}", b_text=f"{b[0].date()}…{b[1].date()}"))
     ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_xyz_kwargs)
     rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_xyz_kwargs)
     value = ra.attrs["abc_xyz"]["value"]

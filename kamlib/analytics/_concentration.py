@@ -555,6 +555,8 @@ def lose_client_scenario(
     quantity: str = "quantity",
     pass_through: float = 1.0,
     elasticity: float = 2.0,
+    knock_on: bool | None = None,
+    warning_share: float = 0.20,
 ) -> ScenarioResult:
     """The source's knock-on example: what the company keeps if one key client leaves.
 
@@ -599,6 +601,14 @@ def lose_client_scenario(
         of price rise drives away 2 % of the remaining volume. Course assumption — the source's
         premise is that these clients stayed *because* prices were low, so they are price-
         sensitive; measure or estimate your own.
+    knock_on : bool, optional
+        Play steps 2–4 (the knock-on). None (default): only when the client brings more than
+        ``warning_share`` of the revenue — a small client's volume is assumed not to carry the
+        supplier's discount. The direct loss (step 1) is always shown first; steps 2–4 are
+        assumptions and their descriptions say so.
+    warning_share : float, default 0.20
+        The share above which the knock-on is played by default: the lower dependency level of
+        :func:`concentration` (20 %).
 
     Returns
     -------
@@ -647,6 +657,9 @@ def lose_client_scenario(
     check_number(cost_increase, "cost_increase", minimum=0)
     check_number(pass_through, "pass_through", minimum=0, maximum=1)
     check_number(elasticity, "elasticity", minimum=0)
+    check_number(warning_share, "warning_share", minimum=0, maximum=1)
+    if knock_on is not None and not isinstance(knock_on, (bool, np.bool_)):
+        raise KamArgumentError(t("scenario_knock.bad_knock_on", value=knock_on))
     needed = ["client_id", value, cost]
     if volume_threshold is not None:
         check_number(volume_threshold, "volume_threshold", minimum=0)
@@ -667,8 +680,13 @@ def lose_client_scenario(
         raise KamDataError(t("scenario.key_not_positive", client=client_id, value=value, total=number(rk, 2)),
                            column=value)
     r1, c1 = r0 - rk, c0 - ck
+    client_share = rk / r0 if r0 > 0 else 1.0
+    play = bool(knock_on) if knock_on is not None else bool(client_share > warning_share)
 
-    if volume_threshold is None:
+    if not play:
+        lost = False
+        volume_note = ""
+    elif volume_threshold is None:
         lost = True
         volume_note = t("scenario.discount_assumed")
     else:
@@ -684,9 +702,9 @@ def lose_client_scenario(
 
     c2 = c1 * (1 + cost_increase) if lost else c1
     extra = c2 - c1
-    p = pass_through * extra / r1 if r1 > 0 else 0.0
+    p = pass_through * extra / r1 if r1 > 0 and play else 0.0
     r3, c3 = r1 * (1 + p), c2
-    leave = min(1.0, elasticity * p)
+    leave = min(1.0, elasticity * p) if play else 0.0
     r4, c4 = r3 * (1 - leave), c3 * (1 - leave)
 
     codes = ["before", "client_leaves", "discount_lost", "prices_rise", "price_sensitive_leave"]
@@ -694,7 +712,8 @@ def lose_client_scenario(
     cst = [c0, c1, c2, c3, c4]
     table = pd.DataFrame({
         "step": codes,
-        "description": [t(f"scenario.step_{c}") for c in codes],
+        "description": [t(f"scenario.step_{c}") + (f" {t('scenario_knock.assumption_tag')}" if i > 1 else "")
+                        for i, c in enumerate(codes)],
         "revenue": rev,
         "cost": cst,
     })
@@ -703,19 +722,28 @@ def lose_client_scenario(
         table["margin_pct"] = np.where(table["revenue"] != 0, table["margin"] / table["revenue"], np.nan)
     table[["revenue", "cost", "margin"]] = table[["revenue", "cost", "margin"]].round(2)
 
+    leaves = t("scenario.says_leaves", client=client_id, revenue=number(rk), share=percent(rk / r0 if r0 else np.nan),
+               margin=number(rk - ck))
+    if play:
+        knock = [
+            volume_note + " " + (t("scenario.says_cost_up", pct=percent(cost_increase), extra=number(extra))
+                                 if lost else t("scenario.says_cost_same")),
+            t("scenario.says_prices", pct=percent(p, 2), pass_through=percent(pass_through, 0)),
+            t("scenario.says_leave", pct=percent(leave), elasticity=elasticity, revenue=number(r3 - r4)),
+        ]
+    else:
+        knock = [t("scenario_knock.skipped", client=client_id, share=percent(client_share),
+                   warning=percent(warning_share, 0))] + [t("scenario_knock.skipped_step")] * 2
     steps = [
-        t("scenario.says_leaves", client=client_id, revenue=number(rk), share=percent(rk / r0 if r0 else np.nan),
-          margin=number(rk - ck)),
-        volume_note + " " + (t("scenario.says_cost_up", pct=percent(cost_increase), extra=number(extra))
-                             if lost else t("scenario.says_cost_same")),
-        t("scenario.says_prices", pct=percent(p, 2), pass_through=percent(pass_through, 0)),
-        t("scenario.says_leave", pct=percent(leave), elasticity=elasticity, revenue=number(r3 - r4)),
+        leaves,
+        *knock,
         t("scenario.says_result", margin_before=number(r0 - c0), margin_after=number(r4 - c4),
           change=percent((r4 - c4) / (r0 - c0) - 1 if r0 - c0 else np.nan)),
     ]
     assumptions = {
         "client_id": client_id, "cost_increase": cost_increase, "volume_threshold": volume_threshold,
         "discount_lost": bool(lost), "pass_through": pass_through, "elasticity": elasticity,
-        "price_rise": p, "volume_lost": leave,
+        "price_rise": p, "volume_lost": leave, "knock_on": play, "warning_share": warning_share,
+        "direct_revenue_lost": rk, "direct_margin_lost": rk - ck,
     }
     return ScenarioResult(table=table, steps=steps, assumptions=assumptions)

@@ -1,7 +1,8 @@
 """Excel export of an ABC-XYZ analysis (M3: source 004 says this analysis lives in Excel).
 
-openpyxl is imported inside the function, so ``import kamlib`` stays fast and
-openpyxl is needed only by those who export (``pip install kamlib[excel]``).
+Written with xlsxwriter in constant-memory mode (:mod:`kamlib.analytics._xlsx`): half a
+million clients stream to the file row by row. xlsxwriter is imported inside the
+function, so ``import kamlib`` stays fast.
 """
 
 from __future__ import annotations
@@ -19,73 +20,6 @@ __all__ = ["abc_xyz_to_excel"]
 
 _PERCENT_COLUMNS = {"share", "cum_share", "cv"}
 _MONEY_COLUMNS = {"revenue", "margin", "mean", "sd", "revenue_a", "revenue_b", "margin_a", "margin_b"}
-_HEADER_FILL = "DDE6F0"
-_MAX_WIDTH = 60
-
-
-def _plain(value: object) -> object:
-    """A cell value openpyxl can write: NaN/NA -> empty, numpy scalars -> Python, periods -> text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, pd.Period):
-        return str(value)
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
-
-
-def _put(ws, row: int, column: int, value: object):
-    """Write one cell; text is always text (a client name starting with "=" is not a formula)."""
-    cell = ws.cell(row=row, column=column, value=_plain(value))
-    if isinstance(cell.value, str) and cell.data_type != "s":
-        cell.data_type = "s"
-    return cell
-
-
-def _write_table(ws, frame: pd.DataFrame, *, top: int = 1, index: bool = False,
-                 percent: set[str] | None = None, money: set[str] | None = None) -> int:
-    """Write ``frame`` with a styled header at row ``top``; return the last row written."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    percent = percent or set()
-    money = money or set()
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    columns = ([""] if index else []) + [str(c) for c in frame.columns]
-    for j, name in enumerate(columns, start=1):
-        cell = _put(ws, top, j, name)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(vertical="top", wrap_text=False)
-    offset = 1 if index else 0
-    formats = [("0.0%" if str(c) in percent else "#,##0.00" if str(c) in money else None) for c in frame.columns]
-    for i, (label, row) in enumerate(zip(frame.index, frame.itertuples(index=False, name=None)), start=top + 1):
-        if index:
-            _put(ws, i, 1, label).font = header_font
-        for j, value in enumerate(row, start=1 + offset):
-            cell = _put(ws, i, j, value)
-            fmt = formats[j - 1 - offset]
-            if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
-    return top + len(frame)
-
-
-def _fit_widths(ws, *, limit: int = _MAX_WIDTH, sample_rows: int = 2000) -> None:
-    """Set each column's width to its longest text (first ``sample_rows`` rows), capped at ``limit``."""
-    from openpyxl.utils import get_column_letter
-
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, sample_rows)):
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = f"{cell.value:,.2f}" if isinstance(cell.value, float) else str(cell.value)
-            widths[cell.column] = max(widths.get(cell.column, 0), len(text))
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(width + 2, limit)
 
 
 def abc_xyz_to_excel(
@@ -149,42 +83,37 @@ def abc_xyz_to_excel(
     if matrix is None:
         matrix = abc_xyz_matrix(result)
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t("abc_excel.sheet_clients")
-    last = _write_table(ws, result, percent=_PERCENT_COLUMNS, money=_MONEY_COLUMNS)
-    ws.freeze_panes = "B2"
-    if len(result.columns):
-        ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 1), column=len(result.columns)).coordinate}"
-    _fit_widths(ws)
-
-    wm = wb.create_sheet(t("abc_excel.sheet_matrix"))
-    bold = Font(bold=True)
-    value_name = t(f"abc_plots.value_{settings['value']}")
-    _put(wm, 1, 1, t("abc_excel.counts")).font = bold
-    row = _write_table(wm, matrix.counts, top=2, index=True)
-    _put(wm, row + 2, 1, t("abc_matrix.shares", value=value_name)).font = bold
-    row = _write_table(wm, matrix.shares, top=row + 3, index=True, percent=set(map(str, matrix.shares.columns)))
-    _put(wm, row + 2, 1, t("abc_excel.not_ranked_note", n=matrix.not_ranked))
-    as_of = settings.get("as_of")
-    _put(wm, row + 3, 1, t("abc_excel.settings", value=value_name, abc=settings["abc"], xyz=settings["xyz"],
-                            period=settings.get("period", "M"),
-                            as_of=as_of.date() if isinstance(as_of, pd.Timestamp) else as_of))
-    wm.freeze_panes = "A3"
-    _fit_widths(wm, limit=24)
-
-    wst = wb.create_sheet(t("abc_excel.sheet_strategies"))
-    _write_table(wst, cell_strategies())
-    wst.freeze_panes = "A2"
-    _fit_widths(wst, limit=30)
-    wst.column_dimensions["E"].width = 100
-    for cells in wst.iter_rows(min_row=2, min_col=5, max_col=5):
-        for cell in cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from ._xlsx import Book
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with Book(path) as book:
+        ws = book.sheet(t("abc_excel.sheet_clients"))
+        book.table(ws, result, percent=_PERCENT_COLUMNS | {"frequency"}, money=_MONEY_COLUMNS, freeze=(1, 1),
+                   autofilter=True)
+
+        wm = book.sheet(t("abc_excel.sheet_matrix"))
+        value_name = t(f"abc_plots.value_{settings['value']}")
+        book.text(wm, 0, 0, t("abc_excel.counts"), bold=True)
+        wm.freeze_panes(2, 0)
+        row = book.table(wm, matrix.counts, top=1, index=True, width_limit=24)
+        book.text(wm, row + 2, 0, t("abc_matrix.shares", value=value_name), bold=True)
+        row = book.table(wm, matrix.shares, top=row + 3, index=True, percent=set(map(str, matrix.shares.columns)),
+                         widths=False)
+        book.text(wm, row + 2, 0, t("abc_excel.not_ranked_note", n=matrix.not_ranked))
+        as_of = settings.get("as_of")
+        book.text(wm, row + 3, 0, t("abc_excel.settings", value=value_name, abc=settings["abc"],
+                                    xyz=tuple(round(x, 4) for x in settings["xyz"]),
+                                    period=settings.get("period", "M"),
+                                    as_of=as_of.date() if isinstance(as_of, pd.Timestamp) else as_of))
+        extra = [t("window.caption", window=settings["window"])] if settings.get("window") else []
+        if settings.get("method"):
+            extra.append(t(f"xyz_method.{settings['method']}"))
+        extra += list(result.attrs.get("notes", []))
+        for k, line in enumerate(extra):
+            book.text(wm, row + 4 + k, 0, line)
+
+        wst = book.sheet(t("abc_excel.sheet_strategies"))
+        wst.freeze_panes(1, 0)
+        book.table(wst, cell_strategies(), wrap={"strategy"}, width_limit=30)
+        wst.set_column(4, 4, 100, book.formats["wrap"])
     return path

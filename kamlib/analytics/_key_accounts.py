@@ -5,13 +5,18 @@ Two lists from the sources, mapped onto each other:
 ========================  ==========================================  ======================
 criterion (003)           rule here                                   type of 004
 ========================  ==========================================  ======================
-sales volume              share of sales > ``share`` (10 %)           —
-(profit)                  share of profit ≥ ``breadwinner_share``      breadwinner
+sales volume              a regular client, share of sales > 10 %     —
+(profit)                  share of profit ≥ ``breadwinner_share``     breadwinner
 potential                 spends far more elsewhere than with us      prospect (if small/new)
 fame / reference value    ``clients.is_reference``                    image-maker
 innovative                ``clients.is_innovative``                   —
 demanding                 ``clients.is_demanding``                    expert
 ========================  ==========================================  ======================
+
+Source 003 gives the volume rule (a *regular* client above 10 % of sales); how
+regular is the course's choice (``regular_share``). Source 004 says the main
+customers *together* bring "in all 10 % or more" of the profit and has no
+per-client test: the per-client ``breadwinner_share`` is the course's reading.
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ def _money(x: float) -> str:
 
 def key_accounts(
     orders: pd.DataFrame,
-    clients: pd.DataFrame,
+    clients: pd.DataFrame | None = None,
     share: float = 0.10,
     level: str = "company",
     *,
@@ -80,6 +85,7 @@ def key_accounts(
     potential_ratio: float = 5.0,
     breadwinner_share: float = 0.10,
     new_months: int = 12,
+    regular_share: float | None = 1 / 3,
 ) -> pd.DataFrame:
     """Flag the key accounts and say why, by the criteria of sources 003 and 004.
 
@@ -88,14 +94,15 @@ def key_accounts(
     orders : DataFrame
         Order lines: ``client_id``, ``date``, ``revenue``, and ``cost`` for the
         breadwinner type (share of profit).
-    clients : DataFrame
+    clients : DataFrame, optional
         The client table: ``client_id``; ``department`` / ``manager`` for those
         levels; optional ``name``, ``potential_revenue`` (yearly spend on these
         goods with all suppliers), ``is_reference``, ``is_innovative``,
-        ``is_demanding``, ``first_deal_date``.
+        ``is_demanding``, ``first_deal_date``. None (default): the clients of
+        ``orders`` only, judged by volume and profit.
     share : float
-        The volume rule (003): a client with *more than* this share of sales is
-        key. Default 0.10 (10 %).
+        The volume rule of source 003: a *regular* client with *more than* this
+        share of sales is key. Default 0.10 (10 %, the source's figure).
     level : {"company", "department", "manager"}
         Whose sales the share is of: the whole company's, the client's
         department's or the client's manager's (003: the same rule applies per
@@ -105,9 +112,12 @@ def key_accounts(
         (default: the last order date).
     months : int, optional
         Use only the last ``months`` calendar months up to ``as_of`` (e.g. 12
-        for the last year); needs ``as_of``. Default: all history. Yearly
-        revenue (for the potential) is the revenue of these months scaled to
-        twelve; when the data starts later, the months it covers are used.
+        for the last year); needs ``as_of``. Default: all history.
+        What a client buys from us *a year* (for the potential) is measured on
+        its own active window: its revenue in the last twelve months, counted
+        from its first purchase if that is more recent (and scaled to a year),
+        so a client who started buying four months ago is not averaged over
+        three years of data.
     potential_ratio : float
         Potential (003: "buys two cartridges from you, servers for millions
         from others"): the client's yearly spend ``potential_revenue`` is at
@@ -116,12 +126,22 @@ def key_accounts(
         (``potential_revenue`` ≥ ``share`` × yearly sales of the level). The
         source gives no number; default 5 (we get a fifth or less).
     breadwinner_share : float
-        Breadwinner (004): the client gives at least this share of the
-        company's profit (margin = revenue − cost). Default 0.10.
+        Breadwinner: the client gives at least this share of the company's
+        profit (margin = revenue − cost). Default 0.10. Source 004 says the
+        main customers together bring the main part of the profit — "in all
+        10 % or more" — and gives no test for one client; reading it as a
+        per-client share is the course's choice.
     new_months : int
         A client is *new* when its first deal (``first_deal_date``, else its
         first order) is within this many months before the reference day.
         Default 12.
+    regular_share : float or None
+        The "regular" of the volume rule: the client bought (positive net
+        revenue) in at least this share of the months of its own active window
+        (from its first purchase, or the window's start, to ``as_of``). Default
+        1/3 — the course's choice, the Y cut-off of XYZ by frequency, so an
+        occasional (Z) buyer with one large order is not key by volume; source
+        003 says "regular" without a number. None switches the condition off.
 
     Returns
     -------
@@ -173,6 +193,10 @@ def key_accounts(
     new client since 2025-06-01
     16.0 % of the profit (at least 10.0 %)
     """
+    if clients is None:
+        check_frame(orders, "orders")
+        check_columns(orders, ["client_id"], argument="orders")
+        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())})
     check_frame(clients, "clients")
     check_columns(clients, ["client_id"], argument="clients")
     check_unique(clients, ["client_id"], argument="clients")
@@ -181,6 +205,8 @@ def key_accounts(
     check_number(potential_ratio, "potential_ratio", minimum=1)
     check_number(breadwinner_share, "breadwinner_share", minimum=0, maximum=1, strict_minimum=True)
     new_months = int(check_number(new_months, "new_months", minimum=1, integer=True))
+    if regular_share is not None:
+        check_number(regular_share, "regular_share", minimum=0, maximum=1)
     as_of_ts = to_timestamp(as_of, "as_of") if as_of is not None else None
     if months is not None:
         months = int(check_number(months, "months", minimum=1, integer=True))
@@ -229,7 +255,19 @@ def key_accounts(
     total_of_row = np.where(known, group_total[np.maximum(group, 0)], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         client_share = np.where(known & (total_of_row > 0), revenue / total_of_row, np.nan)
-    volume = np.nan_to_num(client_share, nan=0.0) > share
+    # --- regular: months with a purchase within the client's own active window
+    window_month0 = month_ref - n_months + 1
+    line_month = period_codes(day, "M")
+    first_month_row = np.full(n, month_ref + 1, dtype=np.int64)
+    np.minimum.at(first_month_row, row, line_month)
+    own_first = np.maximum(first_month_row, window_month0)
+    own_span = np.maximum(month_ref - own_first + 1, 1)
+    cell = row[in_window].astype(np.int64) * n_months + (line_month[in_window] - window_month0)
+    uniq, inverse = np.unique(cell, return_inverse=True)
+    cell_sum = np.bincount(inverse.ravel(), weights=lines.values["revenue"][in_window], minlength=len(uniq))
+    active_months = np.bincount(uniq[cell_sum > 0] // n_months, minlength=n)
+    regular = (active_months / own_span >= regular_share - 1e-9) if regular_share is not None else np.ones(n, bool)
+    volume = (np.nan_to_num(client_share, nan=0.0) > share) & regular
 
     # --- profit: breadwinner
     total_margin = float(np.nansum(margin)) if has_cost else np.nan
@@ -246,7 +284,11 @@ def key_accounts(
             raise KamDataError(t("class_errors.bad_numbers", argument="clients", column="potential_revenue",
                                  rows=rows, n=int(bad.sum())), file="clients", column="potential_revenue", rows=rows)
         potential_revenue[:n_table] = pot.to_numpy(dtype=float, na_value=np.nan)
-    yearly = revenue * 12 / n_months
+    # what the client buys a year: the last 12 months of its own active window, scaled to a year
+    year_first = np.maximum(own_first, month_ref - 11)
+    in_year = in_window & (line_month >= year_first[row])
+    yearly = np.bincount(row[in_year], weights=lines.values["revenue"][in_year], minlength=n) * 12 / np.maximum(
+        month_ref - year_first + 1, 1)
     group_yearly = total_of_row * 12 / n_months
     with np.errstate(invalid="ignore", divide="ignore"):
         multiple = np.where(yearly > 0, potential_revenue / np.where(yearly > 0, yearly, 1.0), np.inf)

@@ -62,7 +62,7 @@ def _purchase_days(lines: Lines) -> tuple[np.ndarray, np.ndarray]:
 
 def classify_clients(
     orders: pd.DataFrame,
-    clients: pd.DataFrame,
+    clients: pd.DataFrame | None = None,
     *,
     as_of: object,
     months: int | None = 12,
@@ -89,10 +89,11 @@ def classify_clients(
     orders : DataFrame
         Order lines: ``client_id``, ``date``, ``revenue`` and, for the markup,
         ``cost``. Lines after ``as_of`` are ignored.
-    clients : DataFrame
+    clients : DataFrame, optional
         The client table: ``client_id`` and, when present, ``name``,
         ``payment_form`` (Ж) and ``discount_pct`` (З). Clients without purchases
         are "potential"; clients that appear only in ``orders`` are added.
+        None (default): the clients of ``orders`` only.
     as_of : date
         Required: the day the classification describes.
     months : int or None
@@ -188,6 +189,10 @@ def classify_clients(
     1         b   0.042  under 10 %                0 %          False
     2         c     NaN         NaN  over 40 % (check)           True
     """
+    if clients is None:
+        check_frame(orders, "orders")
+        check_columns(orders, ["client_id"], argument="orders")
+        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())})
     _check_clients(clients)
     as_of_ts = to_timestamp(as_of, "as_of")
     if months is not None:

@@ -26,7 +26,7 @@ def result() -> pd.DataFrame:
         rows += [("a", month, 10.0), ("b", month, 3.75 if i % 2 == 0 else 6.25), ("=c", month, 1.0)]
     rows += [("d", pd.Timestamp("2025-06-11"), 4.0), ("e", pd.Timestamp("2025-06-12"), -5.0)]
     orders = pd.DataFrame(rows, columns=["client_id", "date", "revenue"])
-    return kamlib.abc_xyz(orders, as_of="2025-06-30")
+    return kamlib.abc_xyz(orders, method="cv", as_of="2025-06-30")
 
 
 def test_pareto_curve_points_bands_and_cut_offs(result):

@@ -61,11 +61,12 @@ def test_cut_off_reached_by_decimal_sums_counts_as_on_it():
 
 
 def test_ties_broken_by_client_id_whatever_the_row_order():
-    # a 70, then b, c, d 10 each, ordered b, c, d by id: cum .7 A, .8 A (on the cut-off), .9 B, 1.0 C
+    # a 70, then b, c, d 10 each, ordered b, c, d by id: cum .7 A, .8 A (on the cut-off), .9, 1.0;
+    # c and d have the same value as b, so they take b's class: equal values, equal class
     orders = one_line_each({"d": 10, "c": 10, "a": 70, "b": 10})
     r = kamlib.abc_xyz(orders, as_of=AS_OF)
     assert r["client_id"].tolist() == ["a", "b", "c", "d"]
-    assert r["abc"].tolist() == ["A", "A", "B", "C"]
+    assert r["abc"].tolist() == ["A", "A", "A", "A"]
     shuffled = kamlib.abc_xyz(orders.sample(frac=1, random_state=3), as_of=AS_OF)
     pd.testing.assert_frame_equal(shuffled, r)
 
@@ -160,13 +161,13 @@ def test_cv_with_an_empty_month_population_and_sample():
     # mean 120 / 6 = 20; squared deviations 100 + 0 + 100 + 400 + 400 + 0 = 1000
     # population sd sqrt(1000 / 6) = 12.910; cv 0.6455 -> Z; sample sd sqrt(1000 / 5) -> cv 0.7071
     orders = monthly({"a": [10, 20, 30, 0, 40, 20]})
-    r = kamlib.abc_xyz(orders, as_of="2025-06-30")
+    r = kamlib.abc_xyz(orders, method="cv", as_of="2025-06-30")
     row = r.iloc[0]
     assert row["n_periods"] == 6 and row["mean"] == pytest.approx(20.0)
     assert row["sd"] == pytest.approx(math.sqrt(1000 / 6))
     assert row["cv"] == pytest.approx(math.sqrt(1000 / 6) / 20)
     assert row["xyz"] == "Z" and row["cell"] == "AZ"
-    sample = kamlib.abc_xyz(orders, as_of="2025-06-30", ddof=1).iloc[0]
+    sample = kamlib.abc_xyz(orders, method="cv", as_of="2025-06-30", ddof=1).iloc[0]
     assert sample["cv"] == pytest.approx(math.sqrt(1000 / 5) / 20)
 
 
@@ -175,7 +176,7 @@ def test_lines_in_one_month_are_summed_before_the_cv():
     orders = pd.DataFrame({"client_id": ["a", "a", "a"],
                            "date": pd.to_datetime(["2025-01-02", "2025-01-30", "2025-02-14"]),
                            "revenue": [4.0, 6.0, 10.0]})
-    r = kamlib.abc_xyz(orders, as_of="2025-02-28", min_periods=2)
+    r = kamlib.abc_xyz(orders, method="cv", as_of="2025-02-28", min_periods=2)
     assert r.loc[0, "cv"] == 0.0 and r.loc[0, "xyz"] == "X"
 
 
@@ -189,7 +190,7 @@ def test_lines_in_one_month_are_summed_before_the_cv():
     ],
 )
 def test_xyz_cut_offs(low, high, expected):
-    r = kamlib.abc_xyz(monthly({"a": [low, high]}), as_of="2025-02-28", min_periods=2)
+    r = kamlib.abc_xyz(monthly({"a": [low, high]}), method="cv", as_of="2025-02-28", min_periods=2)
     assert r.loc[0, "cv"] == pytest.approx((high - low) / 2 / 100)
     assert r.loc[0, "xyz"] == expected
 
@@ -200,7 +201,7 @@ def test_client_that_starts_late_is_judged_on_its_own_window():
     # c buys 10 a month Jan..Jun and then stops: 12 periods, six 10s and six 0s
     # -> mean 5, sd 5 -> cv 1 -> Z (silence up to as_of counts).
     orders = monthly({"a": [10] * 12, "b": [0] * 6 + [10] * 6, "c": [10] * 6 + [0] * 6})
-    r = by_client(kamlib.abc_xyz(orders, as_of=AS_OF))
+    r = by_client(kamlib.abc_xyz(orders, method="cv", as_of=AS_OF))
     assert r.loc["b", "n_periods"] == 6 and str(r.loc["b", "first_period"]) == "2025-07"
     assert r.loc["b", "cv"] == 0.0 and r.loc["b", "xyz"] == "X"
     assert r.loc["c", "n_periods"] == 12 and r.loc["c", "cv"] == pytest.approx(1.0)
@@ -226,7 +227,7 @@ def test_one_period():
 
 
 def test_sample_sd_of_one_period_is_undefined_and_never_x():
-    r = kamlib.abc_xyz(one_line_each({"a": 3.0}), as_of=AS_OF, min_periods=1, ddof=1)
+    r = kamlib.abc_xyz(one_line_each({"a": 3.0}), method="cv", as_of=AS_OF, min_periods=1, ddof=1)
     assert np.isnan(r.loc[0, "cv"]) and r.loc[0, "xyz"] == "insufficient history"
 
 
@@ -235,7 +236,7 @@ def test_quarters_and_weeks():
     orders = pd.DataFrame({"client_id": "a",
                            "date": pd.to_datetime(["2025-01-10", "2025-03-10", "2025-05-10", "2025-08-10"]),
                            "revenue": [5.0, 5.0, 10.0, 30.0]})
-    r = kamlib.abc_xyz(orders, period="Q", as_of="2025-09-30", min_periods=3).iloc[0]
+    r = kamlib.abc_xyz(orders, period="Q", method="cv", as_of="2025-09-30", min_periods=3).iloc[0]
     mean = 50 / 3
     sd = math.sqrt(((10 - mean) ** 2 * 2 + (30 - mean) ** 2) / 3)
     assert r["n_periods"] == 3 and r["cv"] == pytest.approx(sd / mean)
@@ -243,7 +244,7 @@ def test_quarters_and_weeks():
     # weeks run Monday..Sunday: Sun 5 Jan 2025 and Mon 6 Jan fall in different weeks;
     # as_of Sun 19 Jan -> weeks of 30 Dec, 6 Jan, 13 Jan: sums 1, 1, 0 -> mean 2/3
     w = pd.DataFrame({"client_id": "a", "date": pd.to_datetime(["2025-01-05", "2025-01-06"]), "revenue": 1.0})
-    rw = kamlib.abc_xyz(w, period="W", as_of="2025-01-19", min_periods=3).iloc[0]
+    rw = kamlib.abc_xyz(w, period="W", method="cv", as_of="2025-01-19", min_periods=3).iloc[0]
     assert rw["n_periods"] == 3
     assert rw["cv"] == pytest.approx(math.sqrt((2 * (1 / 3) ** 2 + (2 / 3) ** 2) / 3) / (2 / 3))
 
@@ -341,7 +342,7 @@ def test_matrix_counts_and_shares():
         monthly({"a": [10] * 6, "b": [3.75, 6.25] * 3, "c": [1, 1, 1, 1, 1, 1], "d": [0, 0, 0, 0, 0, 4]}),
         one_line_each({"e": -5.0}, "2025-06-01"),
     ], ignore_index=True)
-    r = kamlib.abc_xyz(orders, as_of="2025-06-30")
+    r = kamlib.abc_xyz(orders, method="cv", as_of="2025-06-30")
     # total of ranked 60 + 30 + 6 + 4 = 100: a cum .6 A, b .9 B, c .96 C, d 1.0 C
     assert r["cell"].tolist() == ["AX", "BY", "CX", "C (insufficient history)", "not ranked"]
     m = kamlib.abc_xyz_matrix(r)

@@ -350,3 +350,25 @@ def test_scenario_repr():
     text = repr(kamlib.lose_client_scenario(scenario_orders(), "key"))
     assert text.startswith("If key leaves")
     assert "price-sensitive clients leave" in text
+
+
+def test_scenario_knock_on_only_above_the_warning_share_by_default():
+    import pandas as pd
+
+    import kamlib
+
+    # small: 100 of 1000 = 10 % (at most the 20 % warning share): direct loss only, steps 2-4 change nothing
+    orders = pd.DataFrame({"client_id": ["small", "b", "c"], "revenue": [100.0, 450.0, 450.0],
+                           "cost": [80.0, 360.0, 360.0]})
+    res = kamlib.lose_client_scenario(orders, "small")
+    assert res.assumptions["knock_on"] is False
+    assert res.table["revenue"].tolist() == [1000.0, 900.0, 900.0, 900.0, 900.0]
+    assert res.steps[0].startswith("small leaves with its revenue of 100")
+    assert "Knock-on not played" in res.steps[1]
+    assert res.table["description"].iloc[2].endswith("(assumption)")
+    # forced: cost of the rest 720 * 1.05 = 756; price rise 36 / 900 = 4 %; 8 % of the volume leaves
+    forced = kamlib.lose_client_scenario(orders, "small", knock_on=True)
+    assert forced.table["cost"].tolist()[2] == 756.0
+    assert forced.table["revenue"].iloc[-1] == round(936 * 0.92, 2)
+    # b at 45 % is above 20 %: played by default
+    assert kamlib.lose_client_scenario(orders, "b").assumptions["knock_on"] is True

@@ -68,10 +68,11 @@ def test_level_needs_its_column_and_unknown_groups_are_not_ranked():
 
 def test_potential_needs_both_a_large_multiple_and_a_size_worth_winning():
     # months=12 up to 2025-12-31 (the data starts in December 2024, so all 12 months are covered),
-    # all orders in June 2025: yearly = revenue. Company yearly sales 1000 + 10 + 10 + 50 = 1070; 10 % = 107.
-    # p: potential 200 = 20 x its 10, and 200 >= 107 -> potential
+    # all orders in June 2025. Company yearly sales 1000 + 10 + 10 + 50 = 1070; 10 % = 107.
+    # p: its own active window is June..December (7 months): 10 in 7 months = 120 / 7 a year;
+    #    potential 200 = 11.7 x that, and 200 >= 107 -> potential
     # q: potential 60 = 6 x its 10, but 60 < 107 -> no
-    # r: potential 200 = 4 x its 50 < 5 -> no
+    # r: 50 in its 7 months = 600 / 7 a year; potential 200 = 2.3 x that < 5 -> no
     # s: no orders, potential 500 >= 107 -> potential ("buys nothing from us yet")
     orders = pd.concat([orders_of({"a": 1000, "p": 10, "q": 10, "r": 50}), orders_of({"a": 1}, "2024-12-01")],
                        ignore_index=True)
@@ -81,15 +82,15 @@ def test_potential_needs_both_a_large_multiple_and_a_size_worth_winning():
     assert flagged(k, "potential") == {"p", "s"}
     assert flagged(k, "prospect") == {"p", "s"}  # below the volume rule
     by_id = k.set_index("client_id")
-    assert by_id.loc["p", "potential_multiple"] == pytest.approx(20.0)
-    assert by_id.loc["p", "reason"].startswith("spends about 200 a year on these goods, 20.0× what it buys from us")
+    assert by_id.loc["p", "potential_multiple"] == pytest.approx(200 / (120 / 7))
+    assert by_id.loc["p", "reason"].startswith("spends about 200 a year on these goods, 11.7× what it buys from us")
     assert by_id.loc["s", "reason"] == "spends about 500 a year on these goods and buys nothing from us yet"
     assert by_id.loc["s", "revenue"] == 0.0
     # data covering only June..December: 10 in 7 months = 10 * 12 / 7 a year -> multiple 200 / (120 / 7)
     short = kamlib.key_accounts(orders.iloc[:4], clients, as_of="2025-12-31", months=12).set_index("client_id")
     assert short.loc["p", "potential_multiple"] == pytest.approx(200 / (120 / 7))
-    # with potential_ratio=4, r (4 x) qualifies too
-    assert "r" in flagged(kamlib.key_accounts(orders, clients, as_of="2025-12-31", months=12, potential_ratio=4),
+    # with potential_ratio=2, r (2.3 x) qualifies too
+    assert "r" in flagged(kamlib.key_accounts(orders, clients, as_of="2025-12-31", months=12, potential_ratio=2),
                           "potential")
 
 
@@ -111,7 +112,7 @@ def test_prospect_is_potential_and_new_or_small():
                        ignore_index=True)
     clients = pd.DataFrame({"client_id": ["big", "fresh"], "potential_revenue": [18000.0, 3000.0],
                             "first_deal_date": [pd.Timestamp("2023-01-15"), pd.Timestamp("2025-03-01")]})
-    k = kamlib.key_accounts(orders, clients, as_of="2025-12-31", months=12).set_index("client_id")
+    k = kamlib.key_accounts(orders, clients, as_of="2025-12-31", months=12, regular_share=None).set_index("client_id")
     # last 12 months: big 900, fresh 200 -> big 81.8 % (volume), fresh 18.2 % (volume too)
     assert bool(k.loc["big", "potential"]) and not k.loc["big", "prospect"] and not k.loc["big", "new"]
     assert bool(k.loc["fresh", "new"]) and bool(k.loc["fresh", "prospect"])
@@ -163,9 +164,10 @@ def test_as_of_and_months_filter_the_orders():
     # 2024: a 100; 2025: b 100, a 5. With months=12 up to 2025-12-31: b 95.2 %, a 4.8 %
     orders = pd.concat([orders_of({"a": 100}, "2024-03-01"), orders_of({"b": 100, "a": 5}, "2025-03-01")],
                        ignore_index=True)
-    k = kamlib.key_accounts(orders, pd.DataFrame({"client_id": ["a"]}), as_of="2025-12-31", months=12)
+    k = kamlib.key_accounts(orders, pd.DataFrame({"client_id": ["a"]}), as_of="2025-12-31", months=12,
+                            regular_share=None)
     assert flagged(k, "volume") == {"b"}
-    allk = kamlib.key_accounts(orders, pd.DataFrame({"client_id": ["a"]}))
+    allk = kamlib.key_accounts(orders, pd.DataFrame({"client_id": ["a"]}), regular_share=None)
     assert flagged(allk, "volume") == {"a", "b"}  # a 105/205, b 100/205
     early = kamlib.key_accounts(orders, pd.DataFrame({"client_id": ["a"]}), as_of="2024-12-31")
     assert early["client_id"].tolist() == ["a"] and early.loc[0, "share"] == 1.0
@@ -226,3 +228,38 @@ def test_reason_for_a_former_client_with_potential_says_it_no_longer_buys():
                             "first_deal_date": pd.to_datetime(["2020-01-01", "2024-01-01"])})
     k = kamlib.key_accounts(orders, clients, months=12, as_of="2025-12-31").set_index("client_id")
     assert "no longer buys from us" in k.loc["OLD", "reason"]
+
+
+def test_volume_rule_counts_only_regular_clients():
+    # 2025, as_of 2025-12-31, all history. reg: 10 every month (12 of 12 months -> regular), 120 in all.
+    # once: one order of 200 in January (1 of 12 months < 1/3 -> not regular). late: 10 a month from
+    # October (own window Oct..Dec, 3 of 3 -> regular). Shares: 120/350, 200/350, 30/350 (8.6 %).
+    rows = [("reg", pd.Timestamp(2025, m, 5), 10.0) for m in range(1, 13)] + [("once", pd.Timestamp("2025-01-20"), 200.0)]
+    rows += [("late", pd.Timestamp(2025, m, 5), 10.0) for m in (10, 11, 12)]
+    orders = pd.DataFrame(rows, columns=["client_id", "date", "revenue"]).assign(cost=0.0)
+    k = kamlib.key_accounts(orders, as_of="2025-12-31")
+    assert flagged(k, "volume") == {"reg"}
+    assert flagged(kamlib.key_accounts(orders, as_of="2025-12-31", regular_share=None), "volume") == {"reg", "once"}
+    # 4 of 12 months is exactly a third -> regular
+    four = orders[orders["client_id"] != "once"].copy()
+    four = pd.concat([four, pd.DataFrame({"client_id": "q4", "date": pd.to_datetime(["2025-01-03", "2025-04-03",
+                      "2025-07-03", "2025-10-03"]), "revenue": 100.0, "cost": 0.0})], ignore_index=True)
+    assert "q4" in flagged(kamlib.key_accounts(four, as_of="2025-12-31"), "volume")
+
+
+def test_potential_of_a_client_that_started_late_uses_its_own_window():
+    # old: 100 a month for 36 months (2023..2025). new: first order in September 2025, 50 a month Sep..Dec
+    # -> 200 in 4 months = 600 a year (not 200 / 3 years); potential 60,000 = 100 x 600.
+    rows = [("old", pd.Timestamp(y, m, 1), 100.0) for y in (2023, 2024, 2025) for m in range(1, 13)]
+    rows += [("new", pd.Timestamp(2025, m, 1), 50.0) for m in (9, 10, 11, 12)]
+    orders = pd.DataFrame(rows, columns=["client_id", "date", "revenue"]).assign(cost=0.0)
+    clients = pd.DataFrame({"client_id": ["old", "new"], "potential_revenue": [np.nan, 60_000.0]})
+    k = kamlib.key_accounts(orders, clients, as_of="2025-12-31").set_index("client_id")
+    assert k.loc["new", "potential_multiple"] == pytest.approx(100.0)
+
+
+def test_clients_table_is_optional():
+    orders = orders_of({"a": 90, "b": 10})
+    k = kamlib.key_accounts(orders)
+    assert flagged(k, "volume") == {"a"}  # b: 10 % is not more than 10 %
+    assert "name" not in k.columns

@@ -247,3 +247,15 @@ def test_property_every_client_gets_exactly_one_class_per_criterion(rows):
     assert (r.loc[never, "relationship"] == "potential").all()
     assert (r.loc[r["purchases"] == 1, "frequency"] == "a single purchase").all()
     assert ((r["active_share"] > 0) & (r["active_share"] <= 1) | never).all()
+
+
+def test_clients_table_is_optional():
+    import pandas as pd
+
+    import kamlib
+
+    orders = pd.DataFrame({"client_id": ["a", "b"], "date": pd.to_datetime(["2025-06-01", "2025-07-01"]),
+                           "revenue": [10.0, 20.0]})
+    without = kamlib.classify_clients(orders, as_of="2025-12-31")
+    with_ids = kamlib.classify_clients(orders, pd.DataFrame({"client_id": ["a", "b"]}), as_of="2025-12-31")
+    pd.testing.assert_frame_equal(without, with_ids)

@@ -69,7 +69,7 @@ def _monthly(data: Any, client: str) -> pd.Series:
 
 
 def _cv(data: Any, client: str = QUARTERLY_CLIENT) -> float:
-    row = abc_xyz(data.orders, as_of=AS_OF).set_index("client_id").loc[client]
+    row = abc_xyz(data.orders, as_of=AS_OF, months=None).set_index("client_id").loc[client]  # since its first order
     return float(row["cv"])
 
 
@@ -87,12 +87,12 @@ def _cv_from_first_month_of_data(data: Any) -> float:
 
 
 def _cv_sample_sd(data: Any) -> float:
-    row = abc_xyz(data.orders, as_of=AS_OF, ddof=1).set_index("client_id").loc[QUARTERLY_CLIENT]
+    row = abc_xyz(data.orders, as_of=AS_OF, months=None, ddof=1).set_index("client_id").loc[QUARTERLY_CLIENT]
     return float(row["cv"])
 
 
 def _cell_counts(data: Any, xyz: tuple[float, float] = WIDE_XYZ) -> pd.DataFrame:
-    cells = abc_xyz(data.orders, as_of=AS_OF, xyz=xyz)["cell"]
+    cells = abc_xyz(data.orders, as_of=AS_OF, xyz=xyz, method="cv")["cell"]
     counts = cells.value_counts().reindex(CELLS, fill_value=0)
     return pd.DataFrame({"cell": CELLS, "clients": counts.to_numpy(dtype=np.int64)})
 
@@ -152,7 +152,8 @@ EXERCISE = Exercise(
                 'window = pd.period_range(monthly.index.min(), "2025-12", freq="M")\n'
                 "monthly = monthly.reindex(window, fill_value=0.0)\n"
                 "cv_c012 = monthly.std(ddof=0) / monthly.mean()\n"
-                '# the same number: kamlib.abc_xyz(data.orders, as_of="2025-12-31").set_index("client_id").loc["C012", "cv"]'
+                '# the same number: kamlib.abc_xyz(data.orders, as_of="2025-12-31", months=None)'
+                '.set_index("client_id").loc["C012", "cv"]'
             ),
             wrong=[
                 _cv_months_with_purchases,  # the empty months left out: looks far too regular
@@ -170,14 +171,14 @@ EXERCISE = Exercise(
             key="cell",
             expected=_cell_counts,
             hints=[
-                "Run the analysis again with the wider bands: xyz=(0.15, 0.50). Count the clients in each of the "
+                "Run the analysis again with the wider CV bands: xyz=(0.15, 0.50), method=\"cv\". Count the clients in each of the "
                 "nine cells AX … CZ; a cell without clients still gets a row with 0.",
                 "result['cell'].value_counts().reindex([...the nine cells...], fill_value=0) gives the counts; "
                 "build a DataFrame with the columns 'cell' and 'clients' from it. Clients with insufficient "
                 "history are in none of the nine cells.",
             ],
             solution=(
-                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50))\n'
+                'wide = kamlib.abc_xyz(data.orders, as_of="2025-12-31", xyz=(0.15, 0.50), method="cv")\n'
                 'cells = [a + x for a in "ABC" for x in "XYZ"]\n'
                 'counts = wide["cell"].value_counts().reindex(cells, fill_value=0)\n'
                 'cell_counts = pd.DataFrame({"cell": cells, "clients": counts.to_numpy()})'
