@@ -55,18 +55,18 @@ def cell_text(cell: dict) -> str:
     return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []) if o["output_type"] == "stream")
 
 
-def run_minimal(name: str, folder: Path, out_dir: Path) -> dict:
+def run_minimal(name: str, folder: Path, out_dir: Path, columns: dict | None = None) -> dict:
     """Execute ``notebooks/<name>.ipynb`` on ``folder`` with papermill; return the executed notebook."""
     papermill = pytest.importorskip("papermill", reason="papermill comes with the course extra")
     out = out_dir / f"{name}.ipynb"
     papermill.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters={"DATA": str(folder)},
+        str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters={"DATA": str(folder), "COLUMNS": columns},
         kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
     )  # raises PapermillExecutionError, with the cell and the traceback, when a cell fails
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def check_minimal(name: str, nb: dict, written: dict[str, list[str]]) -> int:
+def check_minimal(name: str, nb: dict, written: dict[str, list[str]], as_of: str = "2025-12-31") -> int:
     """The checks of the module docstring; returns how many cells were skipped."""
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
@@ -75,7 +75,7 @@ def check_minimal(name: str, nb: dict, written: dict[str, list[str]]) -> int:
     line = cell_text(setup_cell)
     n = len(written)
     assert f"Data: {n} table{'s' if n > 1 else ''} ({', '.join(sorted(written))})" in line, line
-    assert "analysis date 2025-12-31 (the last order date)" in line, line
+    assert f"analysis date {as_of} (the last order date)" in line, line
     skipped = 0
     for cell in code:
         source, text = "".join(cell["source"]), cell_text(cell)
