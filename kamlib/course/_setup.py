@@ -61,12 +61,47 @@ def readable_number(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _day(value: object) -> object:
+    """A Timestamp at midnight as a plain date (shown without 00:00:00); anything else unchanged."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date()
+    return value
+
+
+def _dates_without_time(obj):
+    """``obj`` with Timestamps at midnight in text (object) columns shown as dates.
+
+    pandas shows a date column without a time already; a date that ends up among other values
+    (a transposed table, one client's row) prints as ``2014-03-12 00:00:00``. Small objects only.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = pd.Series({"name": "Oka Trade", "first_deal": pd.Timestamp("2014-03-12")})
+    >>> print(_dates_without_time(row).to_string())
+    name           Oka Trade
+    first_deal    2014-03-12
+    """
+    if len(obj) > 10_000:
+        return obj
+    if isinstance(obj, pd.Series):
+        return obj.map(_day) if obj.dtype == object else obj
+    text = [c for c, dtype in obj.dtypes.items() if dtype == object]
+    if not text or not obj.columns.is_unique:
+        return obj
+    out = obj.copy()
+    for column in text:
+        out[column] = obj[column].map(_day)
+    return out
+
+
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<td>")
 
 
 def _left_aligned_html(df: pd.DataFrame) -> str | None:
     """pandas' HTML of ``df`` with long-text columns left-aligned (None: let IPython use the default)."""
+    df = _dates_without_time(df)
     html = df._repr_html_()
     if html is None or df.shape[1] > pd.get_option("display.max_columns") or not len(df):
         return html
@@ -125,6 +160,9 @@ def use_readable_display() -> dict[str, object]:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "display_formatter"):
         shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _left_aligned_html)
+        plain = shell.display_formatter.formatters["text/plain"]
+        for kind in (pd.DataFrame, pd.Series):
+            plain.for_type(kind, lambda obj, p, cycle: p.text(repr(_dates_without_time(obj))))
     return before
 
 
