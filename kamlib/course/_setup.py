@@ -103,7 +103,8 @@ def _left_aligned_html(df: pd.DataFrame) -> str | None:
     """pandas' HTML of ``df`` with long-text columns left-aligned (None: let IPython use the default)."""
     df = _dates_without_time(df)
     html = df._repr_html_()
-    if html is None or df.shape[1] > pd.get_option("display.max_columns") or not len(df):
+    max_columns = pd.get_option("display.max_columns") or df.shape[1]  # 0 or None: no limit
+    if html is None or df.shape[1] > max_columns or not len(df):
         return html
     shown = df.head(pd.get_option("display.max_rows") or len(df))
     long = []
