@@ -129,6 +129,18 @@ def _left_aligned_html(df: pd.DataFrame) -> str | None:
                 cells[k] = ' style="text-align: left"' + cells[k]
         return "<tr>" + "<td".join(cells) + "</tr>"
 
+    head_start = html.find("<thead>")
+    if 0 <= head_start < body_start:  # the column names above them, when one header row holds them all
+        head_start += len("<thead>")
+        first = html.find("</tr>", head_start)
+        cells = html[head_start:first].split("<th")
+        if len(cells) - 1 == df.shape[1] + df.index.nlevels:
+            n = len(cells) - 1
+            for back in long:
+                if cells[n - back + 1].startswith(">"):
+                    cells[n - back + 1] = ' style="text-align: left"' + cells[n - back + 1]
+            html = html[:head_start] + "<th".join(cells) + html[first:]
+            body_start = html.find("<tbody>")
     return html[:body_start] + _ROW.sub(row, html[body_start:])
 
 

@@ -72,6 +72,8 @@ def test_needs_prints_one_line_naming_what_is_missing(tmp_path, capsys):
 def test_long_text_left_aligned_and_dates_without_time():
     frame = pd.DataFrame({"client_id": ["C1", "C2"], "note": ["x" * 40, "short"], "n": [1, 2]})
     html = _left_aligned_html(frame)
+    header = html.split("<thead>")[1].split("</tr>")[0].split("<th")[2:]  # after the index's empty cell
+    assert [c.startswith(' style="text-align: left"') for c in header] == [False, True, False]
     rows = html.split("<tbody>")[1].split("</tr>")[:2]
     for row in rows:
         cells = row.split("<td")[1:]
