@@ -41,24 +41,22 @@ LONG_TEXT = 25
 def readable_number(x: float) -> str:
     """A float as a reader wants it in a table: thousands separated, no exponent, no needless decimals.
 
-    1,000 and above: whole numbers with thousands separators; below: three significant digits
-    (at most three decimals), trailing zeros dropped.
+    1,000 and above, and whole numbers: no decimals, thousands separated; below 1,000: three
+    significant digits (at most three decimals), so shares line up (0.100 above 0.042).
 
     Examples
     --------
-    >>> [readable_number(v) for v in (12345678.9, -2500.5, 123.45, 45.678, 0.1234, 0.5, 3.0, 0.00004)]
-    ['12,345,679', '-2,500', '123', '45.7', '0.123', '0.5', '3', '0']
+    >>> [readable_number(v) for v in (12345678.9, -2500.5, 123.45, 45.678, 0.1234, 0.1, 3.0, 0.00004)]
+    ['12,345,679', '-2,500', '123', '45.7', '0.123', '0.100', '3', '0.000']
     """
     if not math.isfinite(x):
         return str(x)
     size = abs(x)
-    if size >= 1000:
-        return f"{x:,.0f}"
-    decimals = 3 if size == 0 else max(0, min(3, 2 - math.floor(math.log10(size))))
-    text = f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    if size >= 1000 or x == int(x):
+        return f"{x:,.0f}".replace("-0", "0") if x == 0 else f"{x:,.0f}"
+    decimals = max(0, min(3, 2 - math.floor(math.log10(size))))
+    text = f"{x:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0.000"
 
 
 def _day(value: object) -> object:
@@ -159,7 +157,7 @@ def use_readable_display() -> dict[str, object]:
     >>> before = use_readable_display()
     >>> print(pd.Series([1234567.891, 0.25], index=["revenue", "share"]).to_string())
     revenue   1,234,568
-    share          0.25
+    share         0.250
     >>> for option, value in before.items():
     ...     pd.set_option(option, value)
     """
