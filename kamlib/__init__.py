@@ -118,6 +118,7 @@ _EXPORTS: dict[str, str] = {
     "class_report": "course.grade",
     "glossary": "course._glossary",
     "pick_clients": "course._cast",
+    "start": "course._setup",
 }
 
 __all__ = sorted(

@@ -46,7 +46,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "clients": (
         Column("client_id", "str", "—", "Client identifier, unique in the table.", key=True),
         Column("name", "str", "—", "Client's trading name."),
-        Column("client_type", "str", "—", "Criterion A of the source: " + ", ".join(CLIENT_TYPES) + "."),
+        Column("client_type", "str", "—", "Criterion A of the source: " + ", ".join(CLIENT_TYPES) + ".", required=False),
         Column("client_subtype", "str", "—", "Finer type within client_type (e.g. large/medium/small wholesale).", required=False),
         Column("goods_group", "str", "—", "Criterion Б: the client's main goods group, in the company's own product classification.", required=False),
         Column("region", "str", "—", "Region the client is served in.", required=False),

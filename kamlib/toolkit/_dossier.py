@@ -689,16 +689,20 @@ def plot_decision_map(
         ax.axhline(j + 0.5, color="0.88", lw=0.8, zorder=1)
     ax.tick_params(length=0)
     ax.set_title(_mpl_text(title) if title is not None else t("dossier.map_title", client=_mpl_text(client_id)))
-    # the whole key: every relationship strength, the grey of "not known", and what an arrow means
-    from matplotlib.lines import Line2D
-
+    # the legend names everything drawn: each relationship strength 1-5, grey for unknown, the arrows
     handles = [
         ax.scatter([], [], s=120.0 + 80.0 * s, color=cmap(norm(s)), edgecolors="0.25", label=t("dossier.map_strength", n=s))
         for s in (1, 2, 3, 4, 5)
     ]
-    handles.append(ax.scatter([], [], s=160.0, color=(0.75, 0.75, 0.75, 1.0), edgecolors="0.25",
-                              label=t("dossier.map_strength_unknown")))
-    handles.append(Line2D([], [], color="0.35", lw=1.0, marker=">", markersize=5, label=t("dossier.map_influences")))
+    if strength.isna().any():
+        handles.append(ax.scatter([], [], s=160.0, color=(0.75, 0.75, 0.75, 1.0), edgecolors="0.25",
+                                  label=t("dossier.map_strength_unknown")))
+    if any(pd.notna(target) and target in where and target != source
+           for source, target in zip(people["contact_id"], people["influences"])):
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color="0.35", lw=1.0, marker=">", markevery=[-1], markersize=5,
+                              label=t("dossier_map.influences")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, labelspacing=1.4)
     return ax
 

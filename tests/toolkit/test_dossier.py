@@ -308,10 +308,10 @@ def test_decision_map_places_people(contacts):
         assert [tick.get_text() for tick in ax.get_yticklabels()] == ["top management", "middle management", "staff"]
         texts = " ".join(t.get_text() for t in ax.texts)
         assert "Ann\nOwner" in texts and "Dan\nBuyer" in texts
-        # the legend explains everything the map uses: each strength 1-5, the grey of unknown, the arrows
+        # the legend explains everything the map uses: each strength 1-5 and, as arrows are drawn, the arrows
         legend = [text.get_text() for text in ax.get_legend().get_texts()]
         assert legend[:5] == [f"relationship {n}" for n in range(1, 6)]
-        assert "relationship unknown" in legend and any("influences" in text for text in legend)
+        assert any("influences" in text for text in legend)
     finally:
         plt.close(ax.figure)
 
@@ -480,3 +480,28 @@ def test_dossier_from_frames_without_a_database(contacts, clients):
 def test_unknown_account(dossier):
     with pytest.raises(KamArgumentError, match='client "Q" is not in the dossier .*; accounts: A, B, C, D'):
         dossier.account("Q")
+
+
+def test_decision_map_legend_names_everything_drawn():
+    """Every strength 1-5, grey 'unknown' only when a strength is missing, the arrow only when drawn."""
+    import kamlib
+
+    contacts = kamlib.load_sample().contacts
+    people = contacts[contacts["client_id"] == "C001"].copy()
+    _, ax = plt.subplots()
+    kamlib.plot_decision_map(people, "C001", ax=ax)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[:5] == [f"relationship {n}" for n in range(1, 6)]
+    ids = set(people["contact_id"])
+    arrows = people["influences"].isin(ids) & (people["influences"] != people["contact_id"])
+    assert ("relationship unknown" in labels) == bool(people["relationship"].isna().any())
+    assert any("influences" in label for label in labels) == bool(arrows.any())
+    plt.close("all")
+    people["relationship"] = people["relationship"].astype("float64")
+    people.iloc[0, people.columns.get_loc("relationship")] = float("nan")
+    people["influences"] = None
+    _, ax = plt.subplots()
+    kamlib.plot_decision_map(people, "C001", ax=ax)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "relationship unknown" in labels and not any("influences" in label for label in labels)
+    plt.close("all")
