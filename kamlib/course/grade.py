@@ -74,6 +74,7 @@ import pandas as pd
 
 from .._errors import KamArgumentError, KamError
 from ..labels import t
+from ._users import unprivileged
 from . import _notebooks
 from ._checking import CORRECT, MIME, NOT_ATTEMPTED, OPEN, STATUSES, _natural_key, load_exercise
 
@@ -375,22 +376,11 @@ def _subreaper(on: bool) -> None:
         pass
 
 
-def _unprivileged() -> tuple[int, int] | None:
-    """``(uid, gid)`` of ``nobody`` when running as root, else None (run as the current user)."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
-    try:
-        import pwd
-
-        user = pwd.getpwnam("nobody")
-    except (ImportError, KeyError):
-        return None
-    return user.pw_uid, user.pw_gid
 
 
 def _check_runner() -> None:
     """As root, ``--execute`` runs notebooks as ``nobody``: refuse at once if that user cannot start this Python."""
-    owner = _unprivileged()
+    owner = unprivileged()
     if owner is None:
         return
     try:
@@ -426,7 +416,7 @@ def _prepare_copy(nb: dict[str, Any], path: Path, work: Path, owner: tuple[int, 
 
 def _execute(nb: dict[str, Any], path: Path, timeout: int) -> tuple[dict[str, Any] | None, str | None]:
     """Run ``nb`` in a temporary course copy (see the module docstring); the executed notebook and an error."""
-    owner = _unprivileged()
+    owner = unprivileged()
     with tempfile.TemporaryDirectory(prefix="kam-grade-") as tmp:
         work = Path(tmp)
         if owner is not None:

@@ -62,6 +62,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..labels import t
+from ._users import unprivileged
 
 __all__ = ["main", "configure", "learner_names", "prepare_copy"]
 
@@ -161,17 +162,6 @@ def check_password(folder: Path, name: str, password: str) -> bool:
 # --------------------------------------------------------------------------- a learner's copy
 
 
-def _unprivileged() -> tuple[int, int] | None:
-    """``(uid, gid)`` of ``nobody`` when running as root (learners' servers run as it), else None."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
-    try:
-        import pwd
-
-        user = pwd.getpwnam("nobody")
-    except (ImportError, KeyError):
-        return None
-    return user.pw_uid, user.pw_gid
 
 
 def prepare_copy(home: Path, owner: tuple[int, int] | None = None) -> bool:
@@ -242,12 +232,12 @@ def _spawner_class():
 
         async def start(self):
             home = Path(self.home_dir)
-            owner = _unprivileged()
+            owner = unprivileged()
             await _in_thread(prepare_copy, home, owner)
             return await super().start()
 
         def make_preexec_fn(self, name):
-            home, owner = self.home_dir, _unprivileged()
+            home, owner = self.home_dir, unprivileged()
 
             def preexec():
                 if owner is not None:
@@ -444,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     new = add_accounts(folder, names)
     (folder / "class").mkdir(parents=True, exist_ok=True)
-    owner = _unprivileged()
+    owner = unprivileged()
     if owner is not None and not _reachable_by(owner, folder / "class"):
         _say(t("room.nobody_cannot", folder=folder / "class", python=sys.executable))
         return 1
