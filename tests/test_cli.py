@@ -619,7 +619,7 @@ def test_start_notebook_runs_on_another_company(tmp_path, seed_7):
     assert len(injected) == 1 and str(folder) in injected[0].source
     lines_7 = len(pd.read_csv(folder / "orders.csv"))
     assert lines_7 != len(pd.read_csv(DATA / "orders.csv"))  # else the check below proves nothing
-    loaded = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("data = kamlib.read_folder(")]
+    loaded = [c for c in nb.cells if c.cell_type == "code" and "kamlib.start(DATA" in c.source]
     shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in loaded[0].outputs)
     assert f"{lines_7:,} rows" in shown  # the folder given with -p DATA was read, not data/
     assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code"
