@@ -179,14 +179,20 @@ positive AS (
            row_number() OVER (ORDER BY total DESC, client_id ASC) AS rank
     FROM per_client WHERE total > 0
 ),
-cum AS (SELECT *, sum(share) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS cum_share FROM positive)
+cum AS (SELECT *, sum(share) OVER (ORDER BY rank ROWS UNBOUNDED PRECEDING) AS cum_share FROM positive),
+-- the company-wide figures once, then beside every client (FILTER inside an OVER () window made DuckDB
+-- spend 33 s of a 38 s pipeline here on 430 k clients)
+company AS (
+    SELECT 10000 * sum(share * share) AS hhi,
+           sum(share) FILTER (WHERE rank <= 10) AS top10_share,
+           count(*) FILTER (WHERE cum_share < 0.80 - 1e-9) + 1 AS pareto_n
+    FROM cum
+)
 SELECT client_id, total, share, cum_share, rank,
        CASE WHEN share > 0.50 THEN '{critical}' WHEN share > 0.40 THEN '{high}'
             WHEN share > 0.20 THEN '{warning}' ELSE '{normal}' END AS dependency,
-       10000 * sum(share * share) OVER () AS hhi,
-       sum(share) FILTER (WHERE rank <= 10) OVER () AS top10_share,
-       count(*) FILTER (WHERE cum_share < 0.80 - 1e-9) OVER () + 1 AS pareto_n
-FROM cum ORDER BY rank
+       hhi, top10_share, pareto_n
+FROM cum CROSS JOIN company ORDER BY rank
 """
 
 
