@@ -10,6 +10,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+# the browser tests (tests/e2e/): Debian's Chromium, started headless without the network calls it would make
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 sys.path.insert(0, str(Path(__file__).parent))  # lets test modules import conftest's constants
 
 # Property tests: no per-example deadline (a shared 2-core CI machine is slow at times), and a fixed

@@ -52,18 +52,10 @@ import numpy as np
 import pytest
 
 import kamlib
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OVERALL_TIMEOUT = float(os.environ.get("KAM_E2E_TIMEOUT", 150))  # seconds for the whole module, start to close
 SERVER_START_TIMEOUT = 60
 WAIT_MS = 30_000  # Playwright: every action and wait

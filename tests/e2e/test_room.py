@@ -28,13 +28,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = time.monotonic()
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 OVERALL_TIMEOUT = float(os.environ.get("KAM_ROOM_TIMEOUT", 150))
 WAIT_MS = 45_000
 
