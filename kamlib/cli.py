@@ -32,9 +32,7 @@ the meantime).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
@@ -130,34 +128,13 @@ def _check_output(path: Path, force: bool) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None], force: bool) -> None:
-    """Write through a temporary file in the same folder, then move it into place.
+    """:func:`kamlib._files.write_atomic`, with an existing file reported as the command's exit code 3."""
+    from ._files import write_atomic
 
-    Without ``force`` the move is a hard link, which fails if ``path`` appeared meanwhile,
-    so a file is never replaced by accident (where hard links are not possible, the
-    existence is checked just before a rename).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
     try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise _OutputExists(path) from None
-            except OSError:  # no hard links here (some network or FAT file systems)
-                if path.exists():
-                    raise _OutputExists(path) from None
-                os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        write_atomic(path, write, force)
+    except FileExistsError:
+        raise _OutputExists(path) from None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ import pandas as pd
 
 from .._errors import KamArgumentError, KamError
 from ..labels import t
+from .._files import write_atomic
 from ._users import unprivileged
 from . import _notebooks
 from ._checking import CORRECT, MIME, NOT_ATTEMPTED, OPEN, STATUSES, _natural_key, load_exercise
@@ -724,22 +725,6 @@ def to_html(grades: ClassGrades, title: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _write_new(path: Path, write, force: bool) -> None:
-    """Write through a temporary file in the same folder; never replace a file unless ``force``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        if force:
-            os.replace(tmp_path, path)
-        else:
-            os.link(tmp_path, path)  # fails if the file appeared meanwhile
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- command line
@@ -794,11 +779,11 @@ def run(args: argparse.Namespace) -> int:
     print(render(grades, detail=args.details))
     try:
         if args.csv:
-            _write_new(Path(args.csv), lambda p: to_csv(grades, p), args.force)
+            write_atomic(Path(args.csv), lambda p: to_csv(grades, p), args.force)
             print(t("grade.wrote", path=args.csv))
         if args.html:
             title = t("grade.html_title", folder=clean_name(Path(args.folder).resolve().name))
-            _write_new(Path(args.html), lambda p: p.write_text(to_html(grades, title), encoding="utf-8"), args.force)
+            write_atomic(Path(args.html), lambda p: p.write_text(to_html(grades, title), encoding="utf-8"), args.force)
             print(t("grade.wrote", path=args.html))
     except FileExistsError as exc:
         print(t("grade.file_exists", path=str(exc.filename2 or exc.filename)), file=sys.stderr)
