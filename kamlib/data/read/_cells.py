@@ -367,7 +367,44 @@ def _fast_dates(s: pd.Series, date_format: str | None) -> tuple[np.ndarray, str]
     return None
 
 
+def _dictionary(arrow) -> tuple[np.ndarray, object]:
+    """Codes (-1 for missing) and the distinct values (a pyarrow array) of Arrow text, by
+    pyarrow's dictionary encoding (several times faster than pandas' factorize on millions)."""
+    import pyarrow.compute as pc
+
+    whole = arrow.combine_chunks() if getattr(arrow, "num_chunks", 1) != 1 else getattr(arrow, "chunks", [arrow])[0]
+    encoded = pc.dictionary_encode(whole)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return codes, encoded.dictionary
+
+
+def _spread(conv: _Converted, codes: np.ndarray) -> _Converted:
+    """A date conversion of the distinct values spread back to every row (code -1: a missing cell)."""
+    n = len(codes)
+    has = codes >= 0
+    if len(conv.missing) == 0:  # no value at all
+        return _Converted(pd.array(np.full(n, np.datetime64("NaT"), dtype=_DATE_DTYPE), dtype=_DATE_DTYPE),
+                          np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), conv.note)
+    at = np.where(has, codes, 0)
+    values = np.asarray(conv.values, dtype=_DATE_DTYPE)[at]
+    values[~has] = np.datetime64("NaT")
+    missing = conv.missing[at] | ~has
+    bad = np.where(has, conv.bad[at], 0).astype(np.int8)
+    return _Converted(pd.array(values, dtype=_DATE_DTYPE), missing, bad, conv.note)
+
+
 def _convert_date(s: pd.Series, date_format: str | None) -> _Converted:
+    arrow = _arrow_chunks(s)
+    if arrow is not None and len(arrow) > 1000:
+        # dates repeat (a few thousand days in millions of lines): convert each distinct text once
+        codes, uniques = _dictionary(arrow)
+        if 4 * len(uniques) < len(codes):
+            distinct = pd.Series(pd.array(uniques, dtype=_TEXT_DTYPE))
+            return _spread(_convert_date_cells(distinct, date_format), codes)
+    return _convert_date_cells(s, date_format)
+
+
+def _convert_date_cells(s: pd.Series, date_format: str | None) -> _Converted:
     n = len(s)
     bad = np.zeros(n, dtype=np.int8)
     note = None

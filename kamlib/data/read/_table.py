@@ -431,13 +431,26 @@ def _read_arrow(path: Path, offset: int, codec: str, delimiter: str, width: int)
         return None
     import pyarrow.compute as pc
 
-    for column in table.columns:  # a quoted field may hold a line break: then lines are not records
-        if pc.any(pc.match_substring(column, "\n")).as_py():
-            return None
+    if _has_quote(path, offset):  # only a quoted field can hold a line break: then lines are not records
+        for column in table.columns:
+            if pc.any(pc.match_substring(column, "\n")).as_py():
+                return None
     text = pd.StringDtype("pyarrow", na_value=np.nan)
     frame = table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get,
                             self_destruct=True, split_blocks=True)
     return frame.set_axis(range(width), axis=1)
+
+
+def _has_quote(path: Path, offset: int) -> bool:
+    """Whether the file holds a double quote after ``offset`` (one memchr over a memory map)."""
+    import mmap
+
+    with open(path, "rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b'"', offset) >= 0
+        except (ValueError, OSError):  # an empty or unmappable file: assume the worst
+            return True
 
 
 def _read_exact(body: str, delimiter: str, width: int, first_line: int):

@@ -304,7 +304,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     if amount_column in converted and keep.any():
         amount_loaded = float(np.nansum(np.asarray(converted[amount_column].values, dtype="float64")[keep]))
     if key in position and table in _REPEATING_KEY and keep.any() and key in frame.columns:
-        repeats = int(len(frame) - frame[key].nunique(dropna=True) - frame[key].isna().sum())
+        repeats = int(len(frame) - _count_distinct(frame[key]) - frame[key].isna().sum())
         if repeats > 0:
             findings.append(("repeated_documents", str(repeats)))
     if key not in position and table in _GENERATED and len(frame):
@@ -488,6 +488,27 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
     return bad, window
 
 
+def _count_distinct(s: pd.Series) -> int:
+    """Distinct non-missing values of a column. Document numbers written as plain whole numbers
+    (no sign, no leading zero) are counted as integers by a sort, several times faster than
+    hashing millions of strings; other text by pyarrow's hash count."""
+    arrow = _arrow_of(s)
+    if arrow is None:
+        return int(s.nunique(dropna=True))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = arrow.drop_null() if arrow.null_count else arrow
+    try:
+        if not pc.any(pc.and_(pc.starts_with(valid, "0"), pc.greater(pc.utf8_length(valid), 1))).as_py() \
+                and not pc.any(pc.match_substring_regex(valid, r"^[+-]")).as_py():
+            numbers = np.sort(pc.cast(valid, pa.int64()).to_numpy())
+            return int(len(numbers) and 1 + np.count_nonzero(numbers[1:] != numbers[:-1]))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    return int(pc.count_distinct(valid).as_py())
+
+
 def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
     """Codes (-1 for missing) and distinct values in order of first appearance; pyarrow's
     dictionary encoding for Arrow text (several times faster than pandas' on millions of ids)."""
@@ -562,15 +583,11 @@ def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, co
         with np.errstate(over="ignore"):
             mix = mix * np.uint64(0x100000001B3) ^ np.asarray(codes, dtype=np.int64).view(np.uint64)
     keys = mix[usable]
-    order = np.argsort(keys, kind="stable")  # sorting beats a hash table on 5 M clustered keys
-    ranked = keys[order]
+    ranked = np.sort(keys)  # a plain sort of 64-bit keys: ~10x faster than argsort or a hash table on 5 M
     same = ranked[1:] == ranked[:-1]
     if not same.any():
         return copies, first
-    dup_sorted = np.zeros(len(keys), dtype=bool)
-    dup_sorted[1:] |= same
-    dup_sorted[:-1] |= same
-    cand = np.sort(usable[order[dup_sorted]])
+    cand = usable[np.isin(keys, ranked[1:][same])]  # rows whose key occurs more than once, in row order
     block = data.iloc[rows[cand]].reset_index(drop=True).astype(object)
     seen: dict[tuple, int] = {}
     for k, record in enumerate(block.itertuples(index=False, name=None)):
