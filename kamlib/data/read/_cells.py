@@ -370,12 +370,17 @@ def _fast_dates(s: pd.Series, date_format: str | None) -> tuple[np.ndarray, str]
 def _dictionary(arrow) -> tuple[np.ndarray, object]:
     """Codes (-1 for missing) and the distinct values (a pyarrow array) of Arrow text, by
     pyarrow's dictionary encoding (several times faster than pandas' factorize on millions)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    whole = arrow.combine_chunks() if getattr(arrow, "num_chunks", 1) != 1 else getattr(arrow, "chunks", [arrow])[0]
-    encoded = pc.dictionary_encode(whole)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
-    return codes, encoded.dictionary
+    if isinstance(arrow, pa.ChunkedArray):  # one dictionary for all rows (per-chunk ones would need remapping)
+        arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+    encoded = pc.dictionary_encode(arrow)
+    dictionary, indices = encoded.dictionary, encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes = indices.to_numpy().astype(np.intp, copy=False) if len(indices) else np.zeros(0, dtype=np.intp)
+    return codes, dictionary
 
 
 def _spread(conv: _Converted, codes: np.ndarray) -> _Converted:
@@ -385,8 +390,11 @@ def _spread(conv: _Converted, codes: np.ndarray) -> _Converted:
     if len(conv.missing) == 0:  # no value at all
         return _Converted(pd.array(np.full(n, np.datetime64("NaT"), dtype=_DATE_DTYPE), dtype=_DATE_DTYPE),
                           np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), conv.note)
+    distinct = np.asarray(conv.values, dtype=_DATE_DTYPE)
+    if has.all():  # the usual case: no missing cell
+        return _Converted(pd.array(distinct[codes], dtype=_DATE_DTYPE), conv.missing[codes], conv.bad[codes], conv.note)
     at = np.where(has, codes, 0)
-    values = np.asarray(conv.values, dtype=_DATE_DTYPE)[at]
+    values = distinct[at]
     values[~has] = np.datetime64("NaT")
     missing = conv.missing[at] | ~has
     bad = np.where(has, conv.bad[at], 0).astype(np.int8)

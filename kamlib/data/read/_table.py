@@ -418,7 +418,8 @@ def _read_arrow(path: Path, offset: int, codec: str, delimiter: str, width: int)
                     invalid_row_handler=on_invalid,
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in names},
+                    # large_string: what pandas' Arrow-backed str columns hold, so to_pandas needs no copy
+                    column_types={c: pa.large_string() for c in names},
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                 ),

@@ -33,7 +33,7 @@ from ._identity import identity_keys, placeholder_key, placeholder_keys, total_k
 from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
-from ._cells import _Converted, _as_bool_array, _convert, _decide_separators, _is_text_dtype, _parse_numbers
+from ._cells import _Converted, _as_bool_array, _dictionary, _convert, _decide_separators, _is_text_dtype, _parse_numbers
 
 
 def _empty_cells(s: pd.Series) -> np.ndarray:
@@ -282,7 +282,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             index = source.keep_index[keep_rows]
         else:
             index = pd.RangeIndex(int(keep.sum()))
-        frame = pd.DataFrame(out, index=index)
+        frame = pd.DataFrame(out, index=index, copy=False)  # the arrays are fresh: no second copy
         for name, column in spec.items():
             if name in frame.columns and column.kind == "str":
                 frame[name] = frame[name].astype(_TEXT_DTYPE)
@@ -514,12 +514,8 @@ def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
     dictionary encoding for Arrow text (several times faster than pandas' on millions of ids)."""
     chunked = getattr(values, "_pa_array", None)
     if chunked is not None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0))
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
-        return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        codes, uniques = _dictionary(chunked)
+        return codes, np.asarray(uniques.to_pylist(), dtype=object)
     codes, uniques = pd.factorize(pd.Series(values))
     return codes, np.asarray(uniques, dtype=object)
 
