@@ -112,7 +112,7 @@ def _convert_text(s: pd.Series) -> _Converted:
         trimmed = pc.ascii_trim_whitespace(arrow)
         empty = pc.equal(trimmed, "")
         if pc.any(empty).as_py():
-            trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+            trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
         values = pd.array(trimmed, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
         missing = np.asarray(pc.is_null(trimmed).to_numpy(zero_copy_only=False), dtype=bool)
         return _Converted(values, missing, np.zeros(len(s), dtype=np.int8))
@@ -236,10 +236,13 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
         values = np.where(np.isinf(values), np.nan, values)
         missing = np.isnan(values) & (bad == 0)
     elif (fast := _fast_numbers(s, decimal)) is not None:  # a clean column: one cast, no strip
-        values = fast
-        bad[np.isinf(values)] = _CODE["bad_number"]
-        values = np.where(np.isinf(values), np.nan, values)
-        missing = np.isnan(values) & (bad == 0)
+        values = fast if fast.flags.writeable else fast.copy()  # (pyarrow may lend its buffer)
+        inf = np.isinf(values)
+        if inf.any():
+            bad[inf] = _CODE["bad_number"]
+            values = np.where(inf, np.nan, values)
+        missing = np.isnan(values)  # (no cell is empty in a clean column; inf cells are bad, not missing)
+        missing &= ~inf
         if decimal == ",":
             note = ("decimal_comma", "")
     else:
@@ -269,7 +272,9 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
         with np.errstate(invalid="ignore"):
             out = ~np.isnan(values) & ((values < low) | (values > high))
         bad[out & (bad == 0)] = _CODE["out_of_range"]
-    values = np.where(bad > 0, np.nan, values)
+    failed = bad > 0
+    if failed.any():
+        values = np.where(failed, np.nan, values)
     result = pd.array(values, dtype="float64")
     if whole:
         result = pd.array(values, dtype="float64").astype("Int64")
