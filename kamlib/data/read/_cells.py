@@ -275,7 +275,7 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
     failed = bad > 0
     if failed.any():
         values = np.where(failed, np.nan, values)
-    result = pd.array(values, dtype="float64")
+    result = pd.array(values, dtype="float64", copy=False)  # values is a fresh, writable array of ours
     if whole:
         result = pd.array(values, dtype="float64").astype("Int64")
     return _Converted(result, missing & (bad == 0), bad, note)
@@ -384,7 +384,7 @@ def _dictionary(arrow) -> tuple[np.ndarray, object]:
     dictionary, indices = encoded.dictionary, encoded.indices
     if indices.null_count:
         indices = indices.fill_null(-1)
-    codes = indices.to_numpy().astype(np.intp, copy=False) if len(indices) else np.zeros(0, dtype=np.intp)
+    codes = indices.to_numpy(zero_copy_only=False) if len(indices) else np.zeros(0, dtype=np.int32)
     return codes, dictionary
 
 
@@ -397,7 +397,8 @@ def _spread(conv: _Converted, codes: np.ndarray) -> _Converted:
                           np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8), conv.note)
     distinct = np.asarray(conv.values, dtype=_DATE_DTYPE)
     if has.all():  # the usual case: no missing cell
-        return _Converted(pd.array(distinct[codes], dtype=_DATE_DTYPE), conv.missing[codes], conv.bad[codes], conv.note)
+        return _Converted(pd.array(distinct[codes], dtype=_DATE_DTYPE, copy=False), conv.missing[codes],
+                          conv.bad[codes], conv.note)
     at = np.where(has, codes, 0)
     values = distinct[at]
     values[~has] = np.datetime64("NaT")

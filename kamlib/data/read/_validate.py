@@ -469,12 +469,15 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
     (at least a year) to the third quartile plus as much, and never later than the day of
     reading plus ``DATE_FUTURE_DAYS`` days. ``date_range=(first, last)`` sets it instead.
     """
-    values = np.asarray(conv.values, dtype="datetime64[ns]")
+    values = np.asarray(conv.values)
+    if values.dtype.kind != "M":
+        values = values.astype("datetime64[ns]")
+    unit = np.datetime_data(values.dtype)[0]  # compared in the column's own unit: no converted copy
     ok = ~np.isnat(values)
     if not ok.any():
         return np.zeros(len(values), dtype=bool), None
     if date_range is not None:
-        lo, hi = (np.datetime64(pd.Timestamp(d).normalize(), "ns") for d in date_range)
+        lo, hi = (np.datetime64(pd.Timestamp(d).normalize(), unit) for d in date_range)
     else:
         days = values[ok].astype("datetime64[D]").astype(np.int64)
         q1, q3 = np.percentile(days, [25, 75], method="nearest")
@@ -482,7 +485,7 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
         today = np.datetime64(pd.Timestamp.now().normalize(), "D").astype(np.int64)
         lo_d = int(q1) - DATE_SPREAD * span
         hi_d = min(int(q3) + DATE_SPREAD * span, int(today) + DATE_FUTURE_DAYS)
-        lo, hi = (np.datetime64(int(d), "D").astype("datetime64[ns]") for d in (lo_d, hi_d))
+        lo, hi = (np.datetime64(int(d), "D").astype(f"datetime64[{unit}]") for d in (lo_d, hi_d))
     bad = ok & ((values < lo) | (values > hi))
     window = f"{str(lo)[:10]} … {str(hi)[:10]}"
     return bad, window
