@@ -100,7 +100,8 @@ class _Converted:
     missing: np.ndarray  # bool: the cell is empty
     bad: np.ndarray  # int8: 0 or a reason code
     note: tuple[str, str] | None = None  # how it was read, for the report
-    codes: np.ndarray | None = None  # client ids: their factorised codes (set by the identity check)
+    codes: np.ndarray | None = None  # client ids: their factorised codes (-1 missing), set once in _build
+    uniques: np.ndarray | None = None  # client ids: the distinct values the codes point to
 
 
 def _convert_text(s: pd.Series) -> _Converted:

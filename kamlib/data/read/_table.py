@@ -423,6 +423,7 @@ def _read_arrow(path: Path, offset: int, codec: str, delimiter: str, width: int)
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                 ),
+                memory_pool=_pool(),
             )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
         if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
@@ -440,6 +441,17 @@ def _read_arrow(path: Path, offset: int, codec: str, delimiter: str, width: int)
     frame = table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get,
                             self_destruct=True, split_blocks=True)
     return frame.set_axis(range(width), axis=1)
+
+
+def _pool():
+    """pyarrow's jemalloc pool where the wheel has it (the table of a big file is built about a
+    second faster than in the default mimalloc pool, measured on 5 M lines), else the default."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # pragma: no cover - a pyarrow built without jemalloc
+        return pa.default_memory_pool()
 
 
 def _has_quote(path: Path, offset: int) -> bool:
