@@ -8,7 +8,8 @@ Two ratios in one run (issue 12):
    accounts, concentration, churn, the manager view, the period comparison, figures, HTML) and
    a DuckDB script that reads the same CSV and runs the SQL twins of ABC-XYZ, concentration and
    churn from ``bench_analytics.py``. Target: report ≤ 1.5 × DuckDB.
-2. **The ABC-XYZ workbook.** In one process, the ABC-XYZ result for the same clients written as
+2. **The ABC-XYZ workbook.** In one process, the ABC-XYZ result of ``--table-clients`` clients
+   (default 500 k, as in the issue: a bigger company is generated and the ranked table cut there) written as
    XLSX (:func:`kamlib.abc_xyz_to_excel`, xlsxwriter in constant-memory mode) and as CSV (the
    export's writer). Target: XLSX ≤ 3 × CSV.
 
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-report", action="store_true", help="only the XLSX/CSV ratio")
+    parser.add_argument("--table-clients", type=int, default=500_000,
+                        help="clients in the ABC-XYZ table written as XLSX and CSV (0: those of the report data)")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -110,7 +113,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'duckdb read + ABC-XYZ + conc. + churn':34}{dw:9.2f}{dc:9.2f}")
             print(f"{'ratio report / duckdb':34}{kw / dw:9.2f}{kc / dc:9.2f}   target <= 1.5")
 
-        result = kamlib.abc_xyz(orders, as_of="2025-12-31")
+        # the issue's size: an ABC-XYZ table of --table-clients clients (more clients generated, all
+        # history, the ranked table cut at that many rows)
+        big = orders if args.table_clients <= 0 else b.make_orders(args.lines, int(args.table_clients * 1.4))
+        result = kamlib.abc_xyz(big, as_of="2025-12-31", months=None)
+        if args.table_clients > 0:
+            result = result.head(args.table_clients)
+        del big
         from kamlib._exports import write_csv
 
         xl, cs = [], []

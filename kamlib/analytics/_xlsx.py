@@ -68,38 +68,62 @@ def _col_letter(j: int) -> str:
     return out
 
 
-def _cells_xml(kind: str, values: list, letter: str, rows: range, style: str, numbers: np.ndarray | None) -> list[str]:
-    """One column's cells as XML strings (an empty string where the value is missing)."""
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_EDGE_SPACE = "^[\\s\\p{Z}\\x{1c}-\\x{1f}\\x{85}]|[\\s\\p{Z}\\x{1c}-\\x{1f}\\x{85}]$"  # what str.isspace() sees
+
+
+def _cells_xml(kind: str, col: pd.Series, letter: str, rownum, style: str):
+    """One column's cells as an Arrow array of XML strings ("" where the value is missing).
+
+    Built by pyarrow's string kernels, a few passes per column instead of a Python f-string per
+    cell. Numbers are written in their shortest round-trip form (every cell reads back as exactly
+    the number of the table), text as inline strings, escaped, never a formula.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     s = f' s="{style}"' if style else ""
-    if kind == "number":
+    head = f'<c r="{letter}'
+
+    def text_of(x):  # every part large_string (64-bit offsets: a column of any length)
+        return pa.scalar(x, pa.large_string()) if isinstance(x, str) else x
+
+    def join(*parts):
+        return pc.binary_join_element_wise(*map(text_of, parts), text_of(""))
+
+    if kind in ("number", "date"):
+        if kind == "number":
+            numbers = col.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            stamps = np.asarray(col.to_numpy(dtype="datetime64[us]"))
+            numbers = (stamps - np.datetime64("1899-12-30", "us")).astype(np.float64) / 86_400e6
+            numbers[np.isnat(stamps)] = np.nan
         ok = np.isfinite(numbers)
-        head = f'<c r="{letter}'
-        tail = f'"{s}><v>'
-        if ok.all():
-            if len(numbers) and np.all(numbers == np.round(numbers)) and np.abs(numbers).max() < 2**53:
-                # whole numbers (ranks, counts): plain int text, what "%.16G" gives too, but faster
-                return [f"{head}{r}{tail}{v}</v></c>" for r, v in zip(rows, numbers.astype(np.int64).tolist())]
-            return [f"{head}{r}{tail}{v:.16G}</v></c>" for r, v in zip(rows, numbers.tolist())]
-        return [f"{head}{r}{tail}{v:.16G}</v></c>" if o else "" for r, v, o in zip(rows, numbers.tolist(), ok.tolist())]
+        shown = np.where(ok, numbers, 0.0)
+        if len(shown) and np.all(shown == np.round(shown)) and np.abs(shown).max() < 2**53:
+            text = pc.cast(pa.array(shown.astype(np.int64)), pa.large_string())  # ranks, counts: "36"
+        else:
+            text = pc.cast(pc.cast(pa.array(shown), pa.string()), pa.large_string())
+        cells = join(head, rownum, f'"{s}><v>', text, "</v></c>")
+        return cells if ok.all() else pc.if_else(pa.array(ok), cells, text_of(""))
+    missing = np.asarray(col.isna().to_numpy(dtype=bool, na_value=True), dtype=bool)
     if kind == "bool":
-        return ["" if v is None else f'<c r="{letter}{r}"{s} t="b"><v>{int(v)}</v></c>' for r, v in zip(rows, values)]
-    if kind == "date":
-        epoch = pd.Timestamp("1899-12-30")
-        return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{(pd.Timestamp(v) - epoch) / pd.Timedelta(days=1):.16G}</v></c>'
-                for r, v in zip(rows, values)]
-    def body(v: str) -> str:
-        text = v.translate(_XML_ESCAPE)
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
-
-    if len(values) > 4 * len(set(values)):  # few distinct texts (classes, periods): build each once
-        cache = {v: body(v) for v in set(values) if v is not None}
-        return ["" if v is None else f'<c r="{letter}{r}"{s}{cache[v]}' for r, v in zip(rows, values)]
-    return ["" if v is None else f'<c r="{letter}{r}"{s}{body(v)}' for r, v in zip(rows, values)]
-
-
-def _numbers(frame: pd.DataFrame, j: int) -> np.ndarray:
-    return frame.iloc[:, j].to_numpy(dtype=float, na_value=np.nan)
+        flags = np.asarray(col.astype(object).where(~missing, False).astype(bool).to_numpy(), dtype=bool)
+        digit = pa.array(np.where(flags, "1", "0").astype(object), pa.large_string())
+        cells = join(head, rownum, f'"{s} t="b"><v>', digit, "</v></c>")
+        return cells if not missing.any() else pc.if_else(pa.array(~missing), cells, text_of(""))
+    if isinstance(col.dtype, pd.StringDtype) and getattr(col.dtype, "storage", None) == "pyarrow":
+        text = pc.cast(pa.chunked_array(col.fillna("").array._pa_array).combine_chunks(), pa.large_string())
+    else:  # the text _column_values writes: str() of each value
+        text = pa.array([str(v) for v in col.astype(object).where(~missing, "").tolist()], pa.large_string())
+    if pc.any(pc.match_substring_regex(text, _CONTROL)).as_py():  # OOXML's _xHHHH_ for control characters
+        text = pa.array([v.translate(_XML_ESCAPE) for v in text.to_pylist()], pa.large_string())
+    else:
+        for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            text = pc.replace_substring(text, raw, escaped)  # (large_string in, large_string out)
+    space = pc.if_else(pc.match_substring_regex(text, _EDGE_SPACE), text_of(' xml:space="preserve"'), text_of(""))
+    cells = join(head, rownum, f'"{s} t="inlineStr"><is><t', space, ">", text, "</t></is></c>")
+    return cells if not missing.any() else pc.if_else(pa.array(~missing), cells, text_of(""))
 
 
 class Book:
@@ -150,28 +174,41 @@ class Book:
                 data = src.read(info.filename)
                 m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
                 if m and int(m.group(1)) - 1 in by_sheet:
-                    xml = data.decode("utf-8")
-                    for job in by_sheet[int(m.group(1)) - 1]:
-                        xml = self._splice_sheet(xml, job)
-                    data = xml.encode("utf-8")
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                    pieces = [data]
+                    for job in sorted(by_sheet[int(m.group(1)) - 1], key=lambda j: -j["first_row"]):
+                        pieces = self._splice_sheet(pieces[0], job) + pieces[1:]
+                    with dst.open(info.filename, "w", force_zip64=True) as out:
+                        for piece in pieces:
+                            out.write(piece)
+                else:
+                    dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         shutil.move(tmp, self.path)
 
     @staticmethod
-    def _splice_sheet(xml: str, job: dict) -> str:
+    def _splice_sheet(xml: bytes, job: dict) -> list:
+        """``xml`` cut after the table's first data row, the bulk rows in between: [head, rows, tail]."""
         import re
 
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         first = job["first_row"]  # 1-based number of the first data row
-        start = xml.index(f'<row r="{first}"')
-        end = xml.index("</row>", start) + len("</row>")
-        styles = {m.group(1): m.group(2) for m in re.finditer(r'<c r="([A-Z]+)\d+" s="(\d+)"', xml[start:end])}
-        rows = range(first + 1, first + 1 + job["n"])
-        columns = [_cells_xml(kind, values, letter, rows, styles.get(letter, ""), numbers)
-                   for kind, values, letter, numbers in job["columns"]]
-        body = "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*columns)))
-        xml = xml[:end] + body + xml[end:]
-        last = f'{job["columns"][-1][2]}{first + job["n"]}'
-        return re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
+        start = xml.index(f'<row r="{first}"'.encode())
+        end = xml.index(b"</row>", start) + len(b"</row>")
+        styles = {m.group(1).decode(): m.group(2).decode()
+                  for m in re.finditer(rb'<c r="([A-Z]+)\d+" s="(\d+)"', xml[start:end])}
+        n = job["n"]
+        rownum = pc.cast(pa.array(np.arange(first + 1, first + 1 + n, dtype=np.int64)), pa.large_string())
+        columns = [_cells_xml(kind, col, letter, rownum, styles.get(letter, "")) for kind, col, letter in job["columns"]]
+        big = lambda x: pa.scalar(x, pa.large_string())  # noqa: E731
+        rows = pc.binary_join_element_wise(big('<row r="'), rownum, big('">'), *columns, big("</row>"), big(""))
+        if isinstance(rows, pa.ChunkedArray):
+            rows = rows.combine_chunks()
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=8 * rows.offset)
+        body = rows.buffers()[2][int(offsets[0]):int(offsets[-1])] if len(rows) else b""
+        last = f'{job["columns"][-1][2]}{first + n}'
+        head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), xml[:end], count=1)
+        return [head, body, xml[end:]]
 
     def sheet(self, name: str):
         return self.wb.add_worksheet(name[:31])
@@ -183,8 +220,10 @@ class Book:
         """Write ``frame`` with a header row at 0-based row ``top``; return the last row written (0-based)."""
         percent, money, wrap = set(percent), set(money), set(wrap)
         columns = ([""] if index else []) + [str(c) for c in frame.columns]
-        data = ([( "text", [str(v) for v in frame.index])] if index else []) + [
-            _column_values(frame.iloc[:, j]) for j in range(frame.shape[1])]
+        n = len(frame)
+        head = frame if n <= _FAST_ROWS else frame.iloc[:_WIDTH_SAMPLE]  # (the bulk rows are built from frame)
+        data = ([( "text", [str(v) for v in head.index])] if index else []) + [
+            _column_values(head.iloc[:, j]) for j in range(head.shape[1])]
         if widths:
             for j, (name, (kind, values)) in enumerate(zip(columns, data)):
                 sample = values[:_WIDTH_SAMPLE]
@@ -215,7 +254,6 @@ class Book:
             if index and j == 0:
                 fmt = self.bold
             writers.append((j, values, write, fmt))
-        n = len(frame)
         direct = n if n <= _FAST_ROWS else 1
         for i in range(direct):
             r = top + 1 + i
@@ -226,10 +264,11 @@ class Book:
                 elif fmt is not None and i == 0:
                     ws.write_blank(r, j, None, fmt)  # so the column's style number is in the first row
         if direct < n:
+            bulk = ([pd.Series(frame.index[1:].map(str), dtype=object)] if index else []) + [
+                frame.iloc[1:, j].reset_index(drop=True) for j in range(frame.shape[1])]
             self._splices.append({"sheet": ws.index, "first_row": top + 2, "n": n - 1,
-                                  "columns": [(kind, values[1:], _col_letter(j),
-                                               _numbers(frame, j - (1 if index else 0))[1:] if kind == "number" else None)
-                                              for j, (kind, values) in enumerate(data)]})
+                                  "columns": [(kind, col, _col_letter(j))
+                                              for j, ((kind, _), col) in enumerate(zip(data, bulk))]})
         if autofilter and len(columns):
             ws.autofilter(top, 0, top + n, len(columns) - 1)
         return top + n

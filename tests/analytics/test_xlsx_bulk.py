@@ -18,7 +18,17 @@ def _frame(n: int) -> pd.DataFrame:
                      dtype=object)[rng.integers(0, 8, n)]
     return pd.DataFrame({"client_id": [f"C{i:05d}" for i in range(n)], "name": names, "revenue": revenue,
                          "share": rng.random(n), "ranked": rng.random(n) < 0.5,
-                         "rank": pd.array(np.where(np.arange(n) % 5, np.arange(n), 0), dtype="Int64").astype("Int64")})
+                         "rank": pd.array(np.where(np.arange(n) % 5, np.arange(n), 0), dtype="Int64").astype("Int64"),
+                         "since": pd.Series(pd.date_range("2024-01-01", periods=n, freq="D")).where(
+                             np.arange(n) % 9 != 4),
+                         "note": pd.Series(["x", None, "y", "  "] * (n // 4) + ["z"] * (n % 4), dtype="str"),
+                         "first": pd.period_range("2023-01", periods=n, freq="M"),
+                         "flag": pd.array([True, None, False] * (n // 3) + [True] * (n % 3), dtype="boolean")})
+
+
+def _sixteen(cell: tuple) -> tuple:
+    value = cell[0]
+    return (float(f"{value:.16G}"),) + cell[1:] if isinstance(value, float) else cell
 
 
 def _write(frame: pd.DataFrame, path, fast_rows: int, monkeypatch) -> None:
@@ -41,17 +51,21 @@ def test_bulk_rows_read_back_like_the_direct_ones(tmp_path, monkeypatch):
     for name in ("Data", "Other"):
         a = [[(c.value, c.data_type, c.number_format, c.font.bold) for c in row] for row in direct[name].iter_rows()]
         b = [[(c.value, c.data_type, c.number_format, c.font.bold) for c in row] for row in bulk[name].iter_rows()]
-        assert a == b
+        # xlsxwriter writes numbers with 16 significant digits, the bulk rows in their shortest exact
+        # form: the same number, to the last bit or one unit in the 16th digit
+        assert [[_sixteen(cell) for cell in row] for row in a] == [[_sixteen(cell) for cell in row] for row in b]
     ws = bulk["Data"]
-    assert ws.max_row == 3 + 60 and ws.dimensions == "A1:F63"
-    assert ws.auto_filter.ref == "A3:F63"
+    assert ws.max_row == 3 + 60 and ws.dimensions == "A1:J63"
+    assert ws.auto_filter.ref == "A3:J63"
     # text is text, escaped and read back as written (a control character as OOXML's _x0001_); formats kept
     values = [ws.cell(row=r, column=2).value for r in range(4, 64)]
     expected = [str(v).replace("\x01", "_x0001_") for v in frame["name"]]
     assert values == expected
     assert all(ws.cell(row=r, column=2).data_type == "s" for r in range(4, 64))
     assert ws.cell(row=11, column=3).value is None  # NaN revenue (frame row 7, sheet row 4 + 7) stays empty
-    assert ws.cell(row=12, column=3).value == pytest.approx(frame["revenue"].iloc[8])
+    assert ws.cell(row=12, column=3).value == frame["revenue"].iloc[8]  # exactly the table's number
+    shares = [ws.cell(row=r, column=4).value for r in range(5, 64)]  # the bulk rows (the first is direct)
+    assert shares == frame["share"].iloc[1:].tolist()
     assert ws.cell(row=12, column=3).number_format == "#,##0.00"
     assert ws.cell(row=12, column=4).number_format == "0.0%"
     # and pandas (calamine) reads the same table
