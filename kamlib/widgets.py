@@ -421,6 +421,18 @@ periods with a purchase, or a CV of at most 100 %. Method-specific so either can
 without touching the other."""
 
 
+_ABC_LABEL_WIDTH = "13em"
+"""One label width for the explorer's sliders and toggles, so their tracks and buttons line up in a column."""
+
+
+def _toggle_style(toggle: Any) -> Any:
+    """A toggle of the explorer: its label in the sliders' label column, buttons wide enough for the labels."""
+    toggle.add_class("widget-inline-hbox")  # ipywidgets 8 puts a ToggleButtons' label on a line of its own
+    toggle.style.description_width = _ABC_LABEL_WIDTH
+    toggle.style.button_width = "12.5em"
+    return toggle
+
+
 class AbcXyzExplorer(_Explorer):
     """ABC-XYZ with sliders: move the cut-offs, watch the matrix and the class counts change.
 
@@ -688,11 +700,14 @@ class AbcXyzExplorer(_Explorer):
         (a, b), (x, y) = self._abc, self._xyz
         value = t(f"abc_plots.value_{self._value}")
         abc_line, xyz_line = self._cutoff_lines()
+        # the window on a line of its own, never broken inside a date (a projector is narrow)
+        title, dash, caption = m._title().partition(" — ")
+        window = f'<br><span class="kam-window" style="white-space:nowrap">{_h(caption)}</span>' if dash else ""
         return (
             self._div(f'data-value="{_h(self._value)}" data-method="{_h(self._method)}" '
                       f'data-abc-a="{_attr(float(a))}" data-abc-b="{_attr(float(b))}" '
                       f'data-xyz-x="{_attr(float(x))}" data-xyz-y="{_attr(float(y))}"')
-            + f'<p><b>{_h(m._title())}</b><br><span class="kam-abc-cutoffs">{_h(abc_line)}</span><br>'
+            + f'<p><b>{_h(title)}</b>{window}<br><span class="kam-abc-cutoffs">{_h(abc_line)}</span><br>'
             f'<span class="kam-xyz-cutoffs">{_h(xyz_line)}</span></p>'
             f"{table}<p><small>{_h(t('widgets_abc.cell_hint', value=value))}</small></p>"
             f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p></div>'
@@ -728,8 +743,10 @@ class AbcXyzExplorer(_Explorer):
     # --- view
     def _build(self, w: Any) -> Any:
         def slider(low: int, high: int, description: str) -> Any:
-            return _style(w.IntSlider(min=low, max=high, step=1, continuous_update=False,
-                                      description=description), "30em")
+            widget = w.IntSlider(min=low, max=high, step=1, continuous_update=False, description=description,
+                                 layout=w.Layout(width="32em"))
+            widget.style.description_width = _ABC_LABEL_WIDTH
+            return widget
 
         def set_cut(which: str, position: int) -> Callable[[Any], None]:
             def apply(new: int) -> None:
@@ -760,7 +777,7 @@ class AbcXyzExplorer(_Explorer):
             options=[(t("abc_plots.value_revenue"), "revenue"), (t("abc_plots.value_margin"), "margin")],
             description=t("widgets_abc.value"),
         )
-        _style(toggle)
+        _toggle_style(toggle)
         if "cost" not in self._orders.columns:
             toggle.disabled = True
         self._control("value", toggle, "kam-abc-value", set_value)
@@ -769,8 +786,7 @@ class AbcXyzExplorer(_Explorer):
             description=t("widgets_abc.method"),
             tooltips=[t(f"widgets_abc.method_{m}_tooltip") for m in _XYZ_METHODS],
         )
-        _style(method)
-        method.style.button_width = "auto"  # the longer label must not be cut off
+        _toggle_style(method)
         self._control("method", method, "kam-abc-method", set_method)
         self._output.add_class("kam-abc-matrix")
         return w.VBox([w.HBox([a, b]), toggle, method, w.HBox([x, y]), self._output])

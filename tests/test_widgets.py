@@ -367,6 +367,9 @@ def test_static_and_text_name_the_method(sparse):
     text = repr(ex.static())
     assert "XYZ by purchase frequency" in text and "≥ 75 % of months" in text and "< 33.3 %" in text
     assert "purchase frequency" in "".join(_Elements(ex.static()._repr_html_()).text)
+    classes = by_attr(ex.html(), "class")  # the window on a line of its own, not broken inside a date
+    assert {"kam-window", "kam-abc-cutoffs", "kam-xyz-cutoffs"} <= set(classes)
+    assert "white-space:nowrap" in classes["kam-window"]["style"]
     ex.set(method="cv")
     assert "XYZ by variation (CV of monthly sums)" in ex.text() and "CV < 10 %" in ex.text()
     quarterly = AbcXyzExplorer(sparse, as_of="2025-12-31", period="quarter", min_periods=2)
@@ -378,7 +381,7 @@ def test_cut_offs_out_of_order_are_explained_in_each_method_s_words(sparse):
     ex = sparse_explorer(sparse)
     ex.controls["x"].value = 80  # Z below 80 % but X from 75 %
     error = "".join(_Elements(ex.output.value).text)
-    assert "“Z below (% of months bought in)” is 80 % but “X from (% of months bought in)” is 75 %" in error
+    assert "“Z below (% of months)” is 80 % but “X from (% of months)” is 75 %" in error
     assert "xyz=(0.80, 0.75)" in error
     with pytest.raises(KamArgumentError, match="Z below"):
         ex.result
