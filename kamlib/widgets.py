@@ -117,7 +117,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import KamArgumentError, KamError
-from ._validate import check_columns, check_frame, check_number
+from ._validate import check_choice, check_columns, check_frame, check_number
 from .labels import t
 from .toolkit._vip import CASE_CLIENTS, CASE_SALES_TEAM
 from .toolkit._winback import _LINES as _DEAL_COST_LINES
@@ -413,12 +413,6 @@ def _fraction_text(share: float) -> str:
 _XYZ_METHODS = ("frequency", "cv")
 """The XYZ methods of :func:`kamlib.abc_xyz`, in the order the explorer's method toggle shows them."""
 
-_XYZ_SLIDER_RANGE = {"frequency": ((1, 99), (2, 100)), "cv": ((1, 99), (2, 100))}
-"""Per method, (min, max) in whole per cent of the lower and the upper XYZ slider.
-
-Both methods cut shares in (0, 1] (:func:`kamlib.abc_xyz` refuses anything else): a share of
-periods with a purchase, or a CV of at most 100 %. Method-specific so either can be narrowed
-without touching the other."""
 
 
 _ABC_LABEL_WIDTH = "13em"
@@ -770,9 +764,10 @@ class AbcXyzExplorer(_Explorer):
         a_name, b_name = self._slider_names("abc")
         a = self._control("a", slider(1, 99, a_name), "kam-abc-a-slider", set_cut("abc", 0))
         b = self._control("b", slider(2, 100, b_name), "kam-abc-b-slider", set_cut("abc", 1))
-        (x_low, x_high), (y_low, y_high) = _XYZ_SLIDER_RANGE[self._method]
-        x = self._control("x", slider(x_low, x_high, ""), "kam-abc-x-slider", set_cut("xyz", 0))
-        y = self._control("y", slider(y_low, y_high, ""), "kam-abc-y-slider", set_cut("xyz", 1))
+        # both methods cut shares in (0, 1] (abc_xyz refuses anything else): a share of the periods with a
+        # purchase, or a CV of at most 100 %; so the XYZ sliders keep one range and only their words change
+        x = self._control("x", slider(1, 99, ""), "kam-abc-x-slider", set_cut("xyz", 0))
+        y = self._control("y", slider(2, 100, ""), "kam-abc-y-slider", set_cut("xyz", 1))
         toggle = w.ToggleButtons(
             options=[(t("abc_plots.value_revenue"), "revenue"), (t("abc_plots.value_margin"), "margin")],
             description=t("widgets_abc.value"),
@@ -793,23 +788,14 @@ class AbcXyzExplorer(_Explorer):
 
     def _sync(self) -> None:
         (a, b), (x, y) = self._abc, self._xyz
-        controls = self._controls
-        # the XYZ sliders: the active method's words and range (values are set after the range)
-        low_name, high_name = self._slider_names("xyz")
-        for name, description, (low, high) in zip("xy", (low_name, high_name), _XYZ_SLIDER_RANGE[self._method]):
-            slider = controls[name]
-            slider.description = description
-            if (slider.min, slider.max) != (low, high):
-                slider.min, slider.max = min(slider.min, low), max(slider.max, high)  # widen, then narrow:
-                slider.min, slider.max = low, high  # min never passes max on the way
+        # the XYZ sliders in the active method's words
+        self._controls["x"].description, self._controls["y"].description = self._slider_names("xyz")
         self._set_controls({"a": _percent(a), "b": _percent(b), "x": _percent(x), "y": _percent(y),
                             "value": self._value, "method": self._method})
 
 
 def _check_xyz_method(method: object) -> str:
     """``"frequency"`` or ``"cv"``; else :class:`KamArgumentError` naming both."""
-    from ._validate import check_choice
-
     return check_choice(method, "method", _XYZ_METHODS)  # type: ignore[return-value]
 
 

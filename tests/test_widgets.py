@@ -290,8 +290,8 @@ def test_frequency_matrix_by_hand(sparse):
 
 def test_the_same_clients_by_cv_are_mostly_z(sparse):
     ex = sparse_explorer(sparse, method="cv")
-    # p the same every month: CV 0 → X. q 50 in 9 months, 0 in 3: mean 37.5, sd √((9·12.5² + 3·37.5²)/12) = 21.65,
-    # CV 0.577 > 0.25 → Z; r, s, u buy in at most half the months: CV ≥ 1 → Z
+    # p the same every month: CV 0 → X. q 50 in 9 months, 0 in 3: mean 37.5,
+    # sd √((9·12.5² + 3·37.5²)/12) = 21.65, CV 0.577 > 0.25 → Z; r, s, u buy in at most half the months: CV ≥ 1 → Z
     assert ex.result.set_index("client_id")["xyz"].to_dict() == {"p": "X", "q": "Z", "r": "Z", "s": "Z", "u": "Z"}
     assert ex.result.set_index("client_id")["cv"]["q"] == pytest.approx(np.sqrt((9 * 12.5**2 + 3 * 37.5**2) / 12)
                                                                         / 37.5)

@@ -448,7 +448,7 @@ READ_ABC = """(root) => {
     return {data: {...result.dataset}, cells, classes,
             readouts: {a: readout('a'), b: readout('b'), x: readout('x'), y: readout('y')},
             labels: {x: label('x'), y: label('y')}, method: pressed ? pressed.textContent.trim() : null,
-            xyzLine: result.querySelector('.kam-xyz-cutoffs') ? result.querySelector('.kam-xyz-cutoffs').textContent : null,
+            xyzLine: (result.querySelector('.kam-xyz-cutoffs') || {}).textContent || null,
             error: result.querySelector('.kam-error') ? result.textContent : null};
 }"""
 
