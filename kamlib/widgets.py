@@ -4,8 +4,9 @@ Import explicitly: ``from kamlib import widgets`` or ``import kamlib.widgets``
 (``import kamlib`` alone does not load ipywidgets).
 
 =========================== ===========================================================
-``AbcXyzExplorer``          ABC / XYZ cut-off sliders and a revenue/margin toggle; the
-                            3×3 matrix (counts and value shares) and the class counts
+``AbcXyzExplorer``          ABC / XYZ cut-off sliders, a revenue/margin toggle and the
+                            XYZ method (purchase frequency or CV); the 3×3 matrix
+                            (counts and value shares) and the class counts
 ``NPSCalculator``           promoter / passive / detractor counts → NPS, n, the 95 %
                             adjusted-Wald interval and a one-line interpretation
 ``VipStaffingCalculator``   clients, sweep months, norms, team, key accounts → the
@@ -30,7 +31,8 @@ browser (and is tested that way):
   explorer shows the live view and carries the static rendering alongside it
   (``_repr_mimebundle_`` adds ``text/html`` and ``text/plain``).
 
-Names in ``.controls``: ``a``, ``b``, ``x``, ``y``, ``value`` (ABC-XYZ);
+Names in ``.controls``: ``a``, ``b``, ``x``, ``y`` (the lower and the upper XYZ cut-off),
+``value``, ``method`` (ABC-XYZ);
 ``promoters``, ``passives``, ``detractors`` (NPS); the :func:`kamlib.vip_staffing`
 argument names and ``auto_key`` (VIP); ``client``, ``competitor``, ``cost_of_money``
 (per cent), ``us.<item>``, ``them.<item>`` (deal); ``<number>.method``,
@@ -50,12 +52,16 @@ HTML as ``.html()`` and the static view), and an error shows in it as
 
 ABC-XYZ explorer
     controls ``kam-abc-a-slider``, ``kam-abc-b-slider``, ``kam-abc-x-slider``,
-    ``kam-abc-y-slider`` (integer per cent), ``kam-abc-value`` (toggle);
-    result area ``kam-abc-matrix``. The result ``<div class="kam-result">`` has
-    ``data-value``, ``data-abc-a``, ``data-abc-b``, ``data-xyz-x``, ``data-xyz-y``
+    ``kam-abc-y-slider`` (integer per cent; x is the lower XYZ cut-off — "Z below"
+    by frequency, "X below" by CV — and y the upper), ``kam-abc-value`` and
+    ``kam-abc-method`` (toggles); result area ``kam-abc-matrix``. The result
+    ``<div class="kam-result">`` has ``data-value``, ``data-method`` (``frequency``
+    or ``cv``), ``data-abc-a``, ``data-abc-b``, ``data-xyz-x``, ``data-xyz-y``
     (the cut-offs used, as fractions) and, in the live view, ``data-settings`` (the
     other :func:`kamlib.abc_xyz` settings as JSON: ``as_of``, ``start``, ``period``,
-    ``min_periods``, ``ddof``, ``cumulative``); ``<table class="kam-matrix">`` has one
+    ``min_periods``, ``ddof``, ``cumulative``, ``method``); the cut-off lines are
+    ``<span class="kam-abc-cutoffs">`` and ``<span class="kam-xyz-cutoffs">``;
+    ``<table class="kam-matrix">`` has one
     ``<td data-cell="AX" data-count="…" data-share="…">`` per cell (``AX`` … ``CZ``,
     and ``A-insufficient`` … ``C-insufficient`` for the "insufficient history"
     column), row totals ``data-abc-total="A"``, column totals ``data-xyz-total="X"``;
@@ -111,7 +117,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import KamArgumentError, KamError
-from ._validate import check_columns, check_frame, check_number
+from ._validate import check_choice, check_columns, check_frame, check_number
 from .labels import t
 from .toolkit._vip import CASE_CLIENTS, CASE_SALES_TEAM
 from .toolkit._winback import _LINES as _DEAL_COST_LINES
@@ -400,8 +406,25 @@ def _percent(share: float) -> int:
 
 
 def _fraction_text(share: float) -> str:
-    """``0.8`` → ``"80"``, ``0.805`` → ``"80.5"`` (for the cut-off line)."""
-    return f"{100 * share:g}"
+    """``0.8`` → ``"80"``, ``0.805`` → ``"80.5"``, ``1/3`` → ``"33.3"`` (for the cut-off line)."""
+    return f"{round(100 * share, 1):g}"
+
+
+_XYZ_METHODS = ("frequency", "cv")
+"""The XYZ methods of :func:`kamlib.abc_xyz`, in the order the explorer's method toggle shows them."""
+
+
+
+_ABC_LABEL_WIDTH = "13em"
+"""One label width for the explorer's sliders and toggles, so their tracks and buttons line up in a column."""
+
+
+def _toggle_style(toggle: Any) -> Any:
+    """A toggle of the explorer: its label in the sliders' label column, buttons wide enough for the labels."""
+    toggle.add_class("widget-inline-hbox")  # ipywidgets 8 puts a ToggleButtons' label on a line of its own
+    toggle.style.description_width = _ABC_LABEL_WIDTH
+    toggle.style.button_width = "12.5em"
+    return toggle
 
 
 class AbcXyzExplorer(_Explorer):
@@ -413,20 +436,27 @@ class AbcXyzExplorer(_Explorer):
         Order lines (canonical ``client_id``, ``date``, ``revenue``; ``cost`` for margin).
     as_of : date
         The "today" of the analysis (required, as for :func:`kamlib.abc_xyz`).
+    method : {"frequency", "cv"}, default "frequency"
+        How XYZ measures regularity, as in :func:`kamlib.abc_xyz` (a toggle in the view):
+        the share of the client's months with a purchase (the course's default, source
+        004), or the coefficient of variation of its monthly sums.
     value : {"revenue", "margin"}
         What ABC ranks by (a toggle in the view; margin only when ``orders`` has ``cost``).
     abc : (float, float), default (0.80, 0.95)
         ABC cut-offs of cumulative share (M3's standard Pareto split).
-    xyz : (float, float), default (0.10, 0.25)
-        XYZ cut-offs of the coefficient of variation (M3's course note).
+    xyz : (float, float), optional
+        The XYZ cut-offs of ``method``, low then high, as in :func:`kamlib.abc_xyz`:
+        frequency — Z below the first, X from the second; CV — X below the first, Z
+        above the second. Default (None): the method's defaults of :func:`kamlib.abc_xyz`,
+        ``(1/3, 0.75)`` for frequency and ``(0.10, 0.25)`` for CV.
     **abc_xyz_kwargs
-        Passed on to :func:`kamlib.abc_xyz` unchanged (``period``, ``min_periods``,
-        ``start``, ``ddof``, ``cumulative``).
+        Passed on to :func:`kamlib.abc_xyz` unchanged (``period``, ``months``,
+        ``min_periods``, ``start``, ``ddof``, ``cumulative``).
 
     Attributes
     ----------
     result : DataFrame
-        :func:`kamlib.abc_xyz` for the current cut-offs.
+        :func:`kamlib.abc_xyz` for the current method and cut-offs.
     matrix : AbcXyzMatrix
         :func:`kamlib.abc_xyz_matrix` of it.
     class_counts : DataFrame
@@ -442,17 +472,34 @@ class AbcXyzExplorer(_Explorer):
     Every move re-runs :func:`kamlib.abc_xyz` (about 20 ms on the sample company), so the
     explorer always agrees with the function; results are kept per setting, so moving a
     slider back is instant. The sliders work in whole per cent; :meth:`set` takes any share.
+    Switching the method (toggle or :meth:`set`) puts the XYZ cut-offs back to the new
+    method's defaults, since the two methods' numbers mean different things.
 
     Examples
     --------
+    Three clients over January–April 2025: ``a`` buys 20 every month (80), ``b`` 6 in
+    January and April (12), ``c`` 8 in January only. Of 100 in all, the cumulative shares
+    are 0.80, 0.92 and 1.00.
+
     >>> import pandas as pd
-    >>> orders = pd.DataFrame({"client_id": ["a", "a", "b", "b", "c"],
-    ...     "date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-01-05", "2025-02-05", "2025-02-20"]),
-    ...     "revenue": [40.0, 40.0, 10.0, 5.0, 5.0]})
-    >>> ex = AbcXyzExplorer(orders, as_of="2025-02-28", min_periods=1)
-    >>> ex.matrix.counts.sum(axis=1).tolist()  # a 80 % → A, b 95 % → B, c → C
+    >>> orders = pd.DataFrame({"client_id": ["a", "a", "a", "a", "b", "b", "c"],
+    ...     "date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10", "2025-04-10",
+    ...                             "2025-01-05", "2025-04-05", "2025-01-20"]),
+    ...     "revenue": [20.0, 20.0, 20.0, 20.0, 6.0, 6.0, 8.0]})
+    >>> ex = AbcXyzExplorer(orders, as_of="2025-04-30", min_periods=1)
+    >>> ex.matrix.counts.sum(axis=1).tolist()  # a 80 % → A, b 92 % → B, c → C
     [1, 1, 1]
-    >>> ex.set(abc=(0.95, 0.99)).matrix.counts.sum(axis=1).tolist()  # b, on the A cut-off, is now A
+    >>> ex.method, ex.xyz  # XYZ by purchase frequency, the default cut-offs of abc_xyz
+    ('frequency', (0.3333333333333333, 0.75))
+    >>> ex.result["xyz"].tolist()  # months with a purchase: a 4 of 4, b 2 of 4, c 1 of 4
+    ['X', 'Y', 'Z']
+    >>> ex.set(xyz=(1 / 3, 0.50)).result["xyz"].tolist()  # X from 50 %: b (2 of 4) is X now
+    ['X', 'X', 'Z']
+    >>> ex.set(method="cv").xyz  # by CV the cut-offs go back to that method's defaults
+    (0.1, 0.25)
+    >>> ex.result["xyz"].tolist()  # CV: a 0 (even), b 3/3 = 1.0, c √12/2 ≈ 1.73 → only a is X
+    ['X', 'Z', 'Z']
+    >>> ex.set(abc=(0.95, 0.99)).matrix.counts.sum(axis=1).tolist()  # b at 92 % is now A
     [2, 0, 1]
     """
 
@@ -465,9 +512,10 @@ class AbcXyzExplorer(_Explorer):
         orders: pd.DataFrame,
         *,
         as_of: object,
+        method: Literal["frequency", "cv"] = "frequency",
         value: Literal["revenue", "margin"] = "revenue",
         abc: tuple[float, float] = (0.80, 0.95),
-        xyz: tuple[float, float] = (0.10, 0.25),
+        xyz: tuple[float, float] | None = None,
         **abc_xyz_kwargs: Any,
     ) -> None:
         super().__init__()
@@ -476,8 +524,9 @@ class AbcXyzExplorer(_Explorer):
         self._as_of = as_of
         self._kwargs = dict(abc_xyz_kwargs)
         self._value = value
+        self._method = _check_xyz_method(method)
         self._abc = tuple(abc)
-        self._xyz = tuple(xyz)
+        self._xyz = _default_xyz(self._method) if xyz is None else tuple(xyz)
         self._results: dict[object, pd.DataFrame] = {}
         self.result  # validate the data and the settings now
 
@@ -488,13 +537,18 @@ class AbcXyzExplorer(_Explorer):
         return self._value
 
     @property
+    def method(self) -> str:
+        """How XYZ is measured: "frequency" (share of periods with a purchase) or "cv"."""
+        return self._method
+
+    @property
     def abc(self) -> tuple[float, float]:
         """The ABC cut-offs in use (shares)."""
         return self._abc  # type: ignore[return-value]
 
     @property
     def xyz(self) -> tuple[float, float]:
-        """The XYZ cut-offs in use (CV as a share)."""
+        """The XYZ cut-offs in use, low then high (shares of periods, or CV as a share)."""
         return self._xyz  # type: ignore[return-value]
 
     def set(
@@ -503,15 +557,23 @@ class AbcXyzExplorer(_Explorer):
         abc: tuple[float, float] | None = None,
         xyz: tuple[float, float] | None = None,
         value: Literal["revenue", "margin"] | None = None,
+        method: Literal["frequency", "cv"] | None = None,
     ) -> AbcXyzExplorer:
-        """Change the cut-offs or the value in code; returns the explorer (the view follows).
+        """Change the cut-offs, the value or the XYZ method in code; returns the explorer (the view follows).
 
-        Raises :class:`KamArgumentError` (and keeps the old settings) for invalid ones.
+        A new ``method`` without ``xyz`` puts the XYZ cut-offs back to that method's
+        defaults (the other method's numbers mean something else). Raises
+        :class:`KamArgumentError` (and keeps the old settings) for invalid ones.
         """
+        if method is not None:
+            method = _check_xyz_method(method)  # type: ignore[assignment]
 
         def change() -> None:
             if abc is not None:
                 self._abc = tuple(abc)
+            if method is not None and method != self._method:
+                self._method = method
+                self._xyz = _default_xyz(method)
             if xyz is not None:
                 self._xyz = tuple(xyz)
             if value is not None:
@@ -521,27 +583,44 @@ class AbcXyzExplorer(_Explorer):
         return self
 
     def _key(self) -> object:
-        return (self._value, self._abc, self._xyz)
+        return (self._value, self._abc, self._method, self._xyz)
+
+    def _slider_names(self, which: str) -> tuple[str, str]:
+        """The labels of the two sliders of ``which`` ("abc" or "xyz") for the current method."""
+        if which == "abc":
+            return t("widgets_abc.a_cut"), t("widgets_abc.b_cut")
+        periods = self._periods()
+        return (t(f"widgets_abc.xyz_low_{self._method}", periods=periods),
+                t(f"widgets_abc.xyz_high_{self._method}", periods=periods))
+
+    def _periods(self, form: str = "periods") -> str:
+        """The XYZ periods in words: ``form`` "periods" ("months", …) or "per_period" ("monthly", …)."""
+        from .analytics._abc_xyz import _check_period_name
+
+        try:
+            period = _check_period_name(self._kwargs.get("period", "month"))
+        except KamError:
+            period = "M"  # abc_xyz reports the bad period itself
+        return t(f"widgets_abc.{form}_{period}")
 
     def _compute(self) -> pd.DataFrame:
         from .analytics._abc_xyz import abc_xyz
 
         # the sliders' own words and unit (percent), before kamlib's message about shares in code
-        for which, (low, high), names in (("abc", self._abc, ("a_cut", "b_cut")),
-                                          ("xyz", self._xyz, ("x_cut", "y_cut"))):
+        for which, (low, high) in (("abc", self._abc), ("xyz", self._xyz)):
             if isinstance(low, (int, float)) and isinstance(high, (int, float)) and 0 < low < 1 and 0 < high <= 1 \
                     and low >= high:
+                low_name, high_name = self._slider_names(which)
                 raise KamArgumentError(t("widgets_abc_errors.cuts_not_increasing",
-                                         low_name=t(f"widgets_abc.{names[0]}"), low=_percent(low),
-                                         high_name=t(f"widgets_abc.{names[1]}"), high=_percent(high),
+                                         low_name=low_name, low=_percent(low),
+                                         high_name=high_name, high=_percent(high),
                                          argument=which, value=f"({low:.2f}, {high:.2f})"))
         key = self._key()
         if key not in self._results:
             if len(self._results) >= self._CACHE_SIZE:
                 self._results.pop(next(iter(self._results)))
-            # the sliders are CV cut-offs (X below, Y up to): keep XYZ by CV unless a method is passed
             self._results[key] = abc_xyz(self._orders, value=self._value, abc=self._abc, xyz=self._xyz,
-                                         as_of=self._as_of, **{"method": "cv", **self._kwargs})
+                                         method=self._method, as_of=self._as_of, **self._kwargs)
         return self._results[key]
 
     @property
@@ -563,10 +642,14 @@ class AbcXyzExplorer(_Explorer):
         return frame
 
     # --- rendering
-    def _cutoff_line(self) -> str:
+    def _cutoff_lines(self) -> tuple[str, str]:
+        """The ABC cut-offs and the XYZ method with its cut-offs, in words (one line each)."""
         (a, b), (x, y) = self._abc, self._xyz
-        return t("widgets_abc.cutoffs", a=_fraction_text(a), b=_fraction_text(b), x=_fraction_text(x),
-                 y=_fraction_text(y), value=t(f"abc_plots.value_{self._value}"))
+        abc = t("widgets_abc.cutoffs_abc", a=_fraction_text(a), b=_fraction_text(b),
+                value=t(f"abc_plots.value_{self._value}"))
+        xyz = t(f"widgets_abc.cutoffs_{self._method}", low=_fraction_text(x), high=_fraction_text(y),
+                periods=self._periods(), per_period=self._periods("per_period"))
+        return abc, xyz
 
     def _html(self, result: pd.DataFrame) -> str:
         from .analytics._abc_xyz import abc_xyz_matrix
@@ -610,10 +693,16 @@ class AbcXyzExplorer(_Explorer):
                      f'{_h(t("widgets_abc.not_ranked"))}: {m.not_ranked}</span>')
         (a, b), (x, y) = self._abc, self._xyz
         value = t(f"abc_plots.value_{self._value}")
+        abc_line, xyz_line = self._cutoff_lines()
+        # the window on a line of its own, never broken inside a date (a projector is narrow)
+        title, dash, caption = m._title().partition(" — ")
+        window = f'<br><span class="kam-window" style="white-space:nowrap">{_h(caption)}</span>' if dash else ""
         return (
-            self._div(f'data-value="{_h(self._value)}" data-abc-a="{_attr(float(a))}" '
-                        f'data-abc-b="{_attr(float(b))}" data-xyz-x="{_attr(float(x))}" data-xyz-y="{_attr(float(y))}"')
-            + f"<p><b>{_h(m._title())}</b><br>{_h(self._cutoff_line())}</p>"
+            self._div(f'data-value="{_h(self._value)}" data-method="{_h(self._method)}" '
+                      f'data-abc-a="{_attr(float(a))}" data-abc-b="{_attr(float(b))}" '
+                      f'data-xyz-x="{_attr(float(x))}" data-xyz-y="{_attr(float(y))}"')
+            + f'<p><b>{_h(title)}</b>{window}<br><span class="kam-abc-cutoffs">{_h(abc_line)}</span><br>'
+            f'<span class="kam-xyz-cutoffs">{_h(xyz_line)}</span></p>'
             f"{table}<p><small>{_h(t('widgets_abc.cell_hint', value=value))}</small></p>"
             f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p></div>'
         )
@@ -643,13 +732,15 @@ class AbcXyzExplorer(_Explorer):
     def _text(self, result: pd.DataFrame) -> str:
         from .analytics._abc_xyz import abc_xyz_matrix
 
-        return f"{self._cutoff_line()}\n{abc_xyz_matrix(result)!r}"
+        return "\n".join([*self._cutoff_lines(), repr(abc_xyz_matrix(result))])
 
     # --- view
     def _build(self, w: Any) -> Any:
-        def slider(name: str, low: int, high: int) -> Any:
-            return _style(w.IntSlider(min=low, max=high, step=1, continuous_update=False,
-                                      description=t(f"widgets_abc.{name}_cut")), "30em")
+        def slider(low: int, high: int, description: str) -> Any:
+            widget = w.IntSlider(min=low, max=high, step=1, continuous_update=False, description=description,
+                                 layout=w.Layout(width="32em"))
+            widget.style.description_width = _ABC_LABEL_WIDTH
+            return widget
 
         def set_cut(which: str, position: int) -> Callable[[Any], None]:
             def apply(new: int) -> None:
@@ -665,25 +756,54 @@ class AbcXyzExplorer(_Explorer):
         def set_value(new: str) -> None:
             self._value = new
 
-        a = self._control("a", slider("a", 1, 99), "kam-abc-a-slider", set_cut("abc", 0))
-        b = self._control("b", slider("b", 2, 100), "kam-abc-b-slider", set_cut("abc", 1))
-        x = self._control("x", slider("x", 1, 99), "kam-abc-x-slider", set_cut("xyz", 0))
-        y = self._control("y", slider("y", 2, 100), "kam-abc-y-slider", set_cut("xyz", 1))
+        def set_method(new: str) -> None:
+            if new != self._method:
+                self._method = new
+                self._xyz = _default_xyz(new)
+
+        a_name, b_name = self._slider_names("abc")
+        a = self._control("a", slider(1, 99, a_name), "kam-abc-a-slider", set_cut("abc", 0))
+        b = self._control("b", slider(2, 100, b_name), "kam-abc-b-slider", set_cut("abc", 1))
+        # both methods cut shares in (0, 1] (abc_xyz refuses anything else): a share of the periods with a
+        # purchase, or a CV of at most 100 %; so the XYZ sliders keep one range and only their words change
+        x = self._control("x", slider(1, 99, ""), "kam-abc-x-slider", set_cut("xyz", 0))
+        y = self._control("y", slider(2, 100, ""), "kam-abc-y-slider", set_cut("xyz", 1))
         toggle = w.ToggleButtons(
             options=[(t("abc_plots.value_revenue"), "revenue"), (t("abc_plots.value_margin"), "margin")],
             description=t("widgets_abc.value"),
         )
-        _style(toggle)
+        _toggle_style(toggle)
         if "cost" not in self._orders.columns:
             toggle.disabled = True
         self._control("value", toggle, "kam-abc-value", set_value)
+        method = w.ToggleButtons(
+            options=[(t(f"widgets_abc.method_{m}"), m) for m in _XYZ_METHODS],
+            description=t("widgets_abc.method"),
+            tooltips=[t(f"widgets_abc.method_{m}_tooltip") for m in _XYZ_METHODS],
+        )
+        _toggle_style(method)
+        self._control("method", method, "kam-abc-method", set_method)
         self._output.add_class("kam-abc-matrix")
-        return w.VBox([w.HBox([a, b]), w.HBox([x, y]), toggle, self._output])
+        return w.VBox([w.HBox([a, b]), toggle, method, w.HBox([x, y]), self._output])
 
     def _sync(self) -> None:
         (a, b), (x, y) = self._abc, self._xyz
+        # the XYZ sliders in the active method's words
+        self._controls["x"].description, self._controls["y"].description = self._slider_names("xyz")
         self._set_controls({"a": _percent(a), "b": _percent(b), "x": _percent(x), "y": _percent(y),
-                            "value": self._value})
+                            "value": self._value, "method": self._method})
+
+
+def _check_xyz_method(method: object) -> str:
+    """``"frequency"`` or ``"cv"``; else :class:`KamArgumentError` naming both."""
+    return check_choice(method, "method", _XYZ_METHODS)  # type: ignore[return-value]
+
+
+def _default_xyz(method: str) -> tuple[float, float]:
+    """The XYZ cut-offs :func:`kamlib.abc_xyz` uses for ``method`` when none are given (one source of truth)."""
+    from .analytics._abc_xyz import _DEFAULT_XYZ
+
+    return tuple(_DEFAULT_XYZ[method])  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------

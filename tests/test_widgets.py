@@ -102,8 +102,8 @@ def nonzero(counts: dict[str, int]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def test_explorer_default_matrix_by_hand(orders):
-    ex = explorer(orders)
+def test_explorer_cv_matrix_by_hand(orders):
+    ex = explorer(orders, method="cv")
     # a 0.50 ≤ 0.80 A, CV 0 X; b 0.80 ≤ 0.80 A, CV 0.149 Y; c 0.95 B, CV 2 Z; d C, CV 0 X
     assert nonzero(cell_counts(ex.html())) == {"AX": 1, "AY": 1, "BZ": 1, "CX": 1}
     assert ex.matrix.counts.sum(axis=1).tolist() == [2, 1, 1]
@@ -113,7 +113,7 @@ def test_explorer_default_matrix_by_hand(orders):
 
 
 def test_moving_the_a_slider_recuts_the_matrix(orders):
-    ex = explorer(orders)
+    ex = explorer(orders, method="cv")
     ex.controls["a"].value = 70  # per cent: b at 0.80 is now above A's cut-off → B
     assert ex.abc == (0.70, 0.95)
     html = ex.output.value
@@ -131,7 +131,7 @@ def test_moving_the_a_slider_recuts_the_matrix(orders):
 
 
 def test_moving_the_x_slider_and_the_value_toggle(orders):
-    ex = explorer(orders)
+    ex = explorer(orders, method="cv")
     ex.controls["x"].value = 20  # b's CV 0.149 < 0.20 → X
     assert nonzero(cell_counts(ex.output.value)) == {"AX": 2, "BZ": 1, "CX": 1}
     ex.controls["x"].value = 10
@@ -147,11 +147,10 @@ def sample():
     return kamlib.load_sample()
 
 
-def test_explorer_agrees_with_kamlib_on_the_sample(sample):
+def test_explorer_by_cv_agrees_with_kamlib_on_the_sample(sample):
     data = sample
     as_of = kamlib.SAMPLE_AS_OF
-    ex = AbcXyzExplorer(data.orders, as_of=as_of)
-    # the explorer's sliders are CV cut-offs: it runs XYZ by CV
+    ex = AbcXyzExplorer(data.orders, as_of=as_of, method="cv")
     assert cell_counts(ex.html()) == expected_counts(kamlib.abc_xyz_matrix(kamlib.abc_xyz(data.orders, as_of=as_of,
                                                                                           method="cv")))
     before = cell_counts(ex.output.value)
@@ -217,6 +216,8 @@ def test_explorer_css_classes(orders):
     assert "kam-abc-matrix" in ex.output._dom_classes
     for name in "abxy":
         assert f"kam-abc-{name}-slider" in ex.controls[name]._dom_classes
+    assert "kam-abc-value" in ex.controls["value"]._dom_classes
+    assert "kam-abc-method" in ex.controls["method"]._dom_classes
     assert by_attr(ex.html(), "class")["kam-matrix"] is not None
 
 
@@ -233,6 +234,164 @@ def test_explorer_refuses_bad_data():
         AbcXyzExplorer([1, 2], as_of="2025-01-31")
     with pytest.raises(KamDataError, match="revenue"):
         AbcXyzExplorer(pd.DataFrame({"client_id": ["a"], "date": ["2025-01-01"]}), as_of="2025-01-31")
+
+
+# --- XYZ by purchase frequency (the default) and the method switch
+
+
+@pytest.fixture
+def sparse() -> pd.DataFrame:
+    """Five clients in 2025 who buy in more or fewer months; each starts in January, so its window is 12 months.
+
+    p 100 in every month (1200; 12 of 12 = 1.0), q 50 in January–September (450; 9 of 12 = 0.75),
+    r 40 in the odd months (240; 6 of 12 = 0.5), s 20 in January, April, July, October
+    (80; 4 of 12 = 1/3), u 10 in January, May, September (30; 3 of 12 = 0.25).
+    Total 2000: cumulative 0.60 (A), 0.825 (B), 0.945 (B), 0.985 (C), 1.00 (C).
+    """
+    months = {"p": range(1, 13), "q": range(1, 10), "r": range(1, 13, 2), "s": (1, 4, 7, 10), "u": (1, 5, 9)}
+    amount = {"p": 100.0, "q": 50.0, "r": 40.0, "s": 20.0, "u": 10.0}
+    rows = [{"client_id": c, "date": pd.Timestamp(2025, m, 14), "revenue": amount[c], "cost": amount[c] / 2}
+            for c, ms in months.items() for m in ms]
+    return pd.DataFrame(rows)
+
+
+def sparse_explorer(orders: pd.DataFrame, **kw) -> AbcXyzExplorer:
+    return AbcXyzExplorer(orders, as_of="2025-12-31", min_periods=6, **kw)
+
+
+def test_frequency_is_the_default_with_abc_xyz_s_cut_offs(sparse):
+    from kamlib.analytics._abc_xyz import _DEFAULT_XYZ
+
+    ex = sparse_explorer(sparse)
+    assert ex.method == "frequency"
+    assert ex.xyz == _DEFAULT_XYZ["frequency"]
+    assert ex.set(method="cv").xyz == _DEFAULT_XYZ["cv"]
+    # the same frame as abc_xyz with no method and no cut-offs at all
+    pd.testing.assert_frame_equal(sparse_explorer(sparse).result,
+                                  kamlib.abc_xyz(sparse, as_of="2025-12-31", min_periods=6))
+
+
+def test_frequency_matrix_by_hand(sparse):
+    ex = sparse_explorer(sparse)
+    # X from 0.75: p 1.0, q 0.75 (on the cut-off: X); Y from 1/3: r 0.5, s 1/3 (on it: Y); Z: u 0.25
+    assert ex.result.set_index("client_id")["xyz"].to_dict() == {"p": "X", "q": "X", "r": "Y", "s": "Y", "u": "Z"}
+    assert nonzero(cell_counts(ex.html())) == {"AX": 1, "BX": 1, "BY": 1, "CY": 1, "CZ": 1}
+    spans = {k: int(a["data-count"]) for k, a in by_attr(ex.html(), "data-class").items()}
+    assert spans == {"A": 1, "B": 2, "C": 2, "X": 2, "Y": 2, "Z": 1, "insufficient": 0, "not-ranked": 0}
+    root = root_attrs(ex.html())
+    assert root["data-method"] == "frequency"
+    assert float(root["data-xyz-x"]) == pytest.approx(1 / 3) and float(root["data-xyz-y"]) == 0.75
+    # X from 50 %: r (6 of 12) becomes X; X from 80 %: q (9 of 12) drops to Y
+    assert nonzero(cell_counts(ex.set(xyz=(1 / 3, 0.50)).html())) == {"AX": 1, "BX": 2, "CY": 1, "CZ": 1}
+    assert nonzero(cell_counts(ex.set(xyz=(1 / 3, 0.80)).html())) == {"AX": 1, "BY": 2, "CY": 1, "CZ": 1}
+    # Z below 25 %: u (3 of 12) is on the cut-off, so Y
+    assert nonzero(cell_counts(ex.set(xyz=(0.25, 0.75)).html())) == {"AX": 1, "BX": 1, "BY": 1, "CY": 2}
+
+
+def test_the_same_clients_by_cv_are_mostly_z(sparse):
+    ex = sparse_explorer(sparse, method="cv")
+    # p the same every month: CV 0 → X. q 50 in 9 months, 0 in 3: mean 37.5,
+    # sd √((9·12.5² + 3·37.5²)/12) = 21.65, CV 0.577 > 0.25 → Z; r, s, u buy in at most half the months: CV ≥ 1 → Z
+    assert ex.result.set_index("client_id")["xyz"].to_dict() == {"p": "X", "q": "Z", "r": "Z", "s": "Z", "u": "Z"}
+    assert ex.result.set_index("client_id")["cv"]["q"] == pytest.approx(np.sqrt((9 * 12.5**2 + 3 * 37.5**2) / 12)
+                                                                        / 37.5)
+    assert root_attrs(ex.html())["data-method"] == "cv"
+
+
+def test_set_method_switches_and_resets_the_cut_offs(sparse):
+    ex = sparse_explorer(sparse)
+    ex.set(xyz=(0.20, 0.50))
+    assert ex.set(method="frequency").xyz == (0.20, 0.50)  # the same method: nothing to switch
+    ex.set(method="cv")
+    assert (ex.method, ex.xyz) == ("cv", (0.10, 0.25))
+    ex.set(method="frequency", xyz=(0.25, 0.60))  # cut-offs given with the method: those are used
+    assert (ex.method, ex.xyz) == ("frequency", (0.25, 0.60))
+    with pytest.raises(KamArgumentError, match="method.*'frequency', 'cv'"):
+        ex.set(method="variance")
+    assert (ex.method, ex.xyz) == ("frequency", (0.25, 0.60))  # a refused setting keeps the old ones
+    with pytest.raises(KamArgumentError, match="method"):
+        AbcXyzExplorer(sparse, as_of="2025-12-31", method="CV")
+
+
+@pytest.mark.parametrize("method", ["frequency", "cv"])
+@pytest.mark.parametrize("xyz", [None, (0.20, 0.50), (0.05, 0.90)])
+@pytest.mark.parametrize(("abc", "value"), [((0.80, 0.95), "revenue"), ((0.60, 0.90), "margin")])
+def test_explorer_equals_abc_xyz_for_every_setting(sample, method, xyz, abc, value):
+    orders, as_of = sample.orders, kamlib.SAMPLE_AS_OF
+    want = kamlib.abc_xyz(orders, as_of=as_of, method=method, xyz=xyz, abc=abc, value=value)
+    built = AbcXyzExplorer(orders, as_of=as_of, method=method, xyz=xyz, abc=abc, value=value)
+    pd.testing.assert_frame_equal(built.result, want)
+    # the same settings reached by switching from the other method
+    other = "cv" if method == "frequency" else "frequency"
+    switched = AbcXyzExplorer(orders, as_of=as_of, method=other).set(method=method, abc=abc, value=value)
+    if xyz is not None:
+        switched.set(xyz=xyz)
+    pd.testing.assert_frame_equal(switched.result, want)
+    assert cell_counts(switched.html()) == expected_counts(kamlib.abc_xyz_matrix(want))
+
+
+def test_the_method_toggle_relabels_the_sliders_and_recuts_the_matrix(sample):
+    orders, as_of = sample.orders, kamlib.SAMPLE_AS_OF
+    ex = AbcXyzExplorer(orders, as_of=as_of)
+    x, y, method = ex.controls["x"], ex.controls["y"], ex.controls["method"]
+    assert method.value == "frequency"
+    assert "Z below" in x.description and "X from" in y.description and "months" in y.description
+    assert (x.value, y.value) == (33, 75)
+    by_frequency = cell_counts(ex.output.value)
+    assert by_frequency == expected_counts(kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=as_of)))
+
+    method.value = "cv"
+    assert (ex.method, ex.xyz) == ("cv", (0.10, 0.25))
+    assert (x.description, y.description) == ("X below (CV %)", "Y up to (CV %)")
+    assert (x.value, y.value) == (10, 25)
+    by_cv = cell_counts(ex.output.value)
+    assert by_cv == expected_counts(kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=as_of, method="cv")))
+    assert by_cv != by_frequency
+    assert root_attrs(ex.output.value)["data-method"] == "cv"
+    assert json.loads(root_attrs(ex.output.value)["data-settings"])["method"] == "cv"
+
+    method.value = "frequency"  # back: the frequency defaults again, and the cached result
+    assert (x.value, y.value) == (33, 75) and ex.xyz == (1 / 3, 0.75)
+    assert cell_counts(ex.output.value) == by_frequency
+    y.value = 50  # X from 50 %: more X, fewer Y, Z untouched (its cut-off did not move)
+    lower = kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=as_of, xyz=(1 / 3, 0.50)))
+    assert cell_counts(ex.output.value) == expected_counts(lower)
+    spans = {k: int(a["data-count"]) for k, a in by_attr(ex.output.value, "data-class").items()}
+    before = kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=as_of)).counts.sum()
+    assert spans["X"] >= int(before["X"]) and spans["Z"] == int(before["Z"])
+    assert ex.set(method="cv").controls["method"].value == "cv"  # set() moves the toggle too
+
+
+def test_static_and_text_name_the_method(sparse):
+    ex = sparse_explorer(sparse)
+    text = repr(ex.static())
+    assert "XYZ by purchase frequency" in text and "≥ 75 % of months" in text and "< 33.3 %" in text
+    assert "purchase frequency" in "".join(_Elements(ex.static()._repr_html_()).text)
+    classes = by_attr(ex.html(), "class")  # the window on a line of its own, not broken inside a date
+    assert {"kam-window", "kam-abc-cutoffs", "kam-xyz-cutoffs"} <= set(classes)
+    assert "white-space:nowrap" in classes["kam-window"]["style"]
+    ex.set(method="cv")
+    assert "XYZ by variation (CV of monthly sums)" in ex.text() and "CV < 10 %" in ex.text()
+    quarterly = AbcXyzExplorer(sparse, as_of="2025-12-31", period="quarter", min_periods=2)
+    assert "of quarters" in quarterly.text()
+    assert "quarters" in quarterly.controls["y"].description
+
+
+def test_cut_offs_out_of_order_are_explained_in_each_method_s_words(sparse):
+    ex = sparse_explorer(sparse)
+    ex.controls["x"].value = 80  # Z below 80 % but X from 75 %
+    error = "".join(_Elements(ex.output.value).text)
+    assert "“Z below (% of months)” is 80 % but “X from (% of months)” is 75 %" in error
+    assert "xyz=(0.80, 0.75)" in error
+    with pytest.raises(KamArgumentError, match="Z below"):
+        ex.result
+    ex.controls["x"].value = 20  # valid again
+    assert "kam-error" not in ex.output.value
+    ex.controls["method"].value = "cv"
+    ex.controls["x"].value = 30  # X below 30 % but Y up to 25 %
+    assert "“X below (CV %)” is 30 % but “Y up to (CV %)” is 25 %" in "".join(_Elements(ex.output.value).text)
+    with pytest.raises(KamArgumentError, match="Y up to"):
+        sparse_explorer(sparse, method="cv", xyz=(0.5, 0.3))
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 What it proves, that the headless unit tests of ``kamlib.widgets`` cannot: a learner who opens
 ``notebooks/03_abc_xyz.ipynb`` in JupyterLab and runs it gets a live ABC-XYZ explorer, and moving
 its A slider with the keyboard changes the matrix on the page exactly as ``kamlib.abc_xyz`` says
-for the threshold the page shows; the same for the NPS calculator of
+for the threshold the page shows, and its XYZ method starts at purchase frequency (the course's
+default) and switches to CV with the toggle, re-cutting the matrix as kamlib says; the same for the NPS calculator of
 ``notebooks/07_loyalty_nps.ipynb`` (typing a count changes the NPS to what ``kamlib.nps`` says).
 
 How (everything private to this test, so it runs beside the rest of the suite under
@@ -442,9 +443,20 @@ READ_ABC = """(root) => {
     for (const span of result.querySelectorAll('.kam-class-counts [data-class]'))
         classes[span.dataset.class] = Number(span.dataset.count);
     const readout = (name) => box.querySelector(`.kam-abc-${name}-slider .widget-readout`).textContent.trim();
+    const label = (name) => box.querySelector(`.kam-abc-${name}-slider .widget-label`).textContent.trim();
+    const pressed = box.querySelector('.kam-abc-method button.mod-active');
     return {data: {...result.dataset}, cells, classes,
             readouts: {a: readout('a'), b: readout('b'), x: readout('x'), y: readout('y')},
+            labels: {x: label('x'), y: label('y')}, method: pressed ? pressed.textContent.trim() : null,
+            xyzLine: (result.querySelector('.kam-xyz-cutoffs') || {}).textContent || null,
             error: result.querySelector('.kam-error') ? result.textContent : null};
+}"""
+
+SETTLED_METHOD = """([root, method]) => {
+    const box = document.querySelector(root);
+    const result = box.querySelector('.kam-abc-matrix .kam-result');
+    const x = Number(box.querySelector('.kam-abc-x-slider .widget-readout').textContent);
+    return result.dataset.method === method && Math.abs(Number(result.dataset.xyzX) * 100 - x) < 0.5;
 }"""
 
 SETTLED_ABC = """([root, before]) => {
@@ -509,6 +521,43 @@ def test_abc_slider_moves_the_matrix_as_kamlib_says(session):
     assert after["cells"] != before["cells"]  # moving A by 10 points re-cuts the sample company
     rows = {c: sum(n for k, n in expected.items() if k.startswith(c)) for c in "ABC"}
     assert {c: after["classes"][c] for c in "ABC"} == rows
+    session.lab.shutdown_kernel_of(relative)
+    page.close()
+
+
+def test_abc_method_toggle_switches_xyz_as_kamlib_says(session):
+    """The course teaches XYZ by purchase frequency: the explorer starts there, and its toggle switches to CV."""
+    relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
+    orders = kamlib.read_folder(session.course / "data").orders
+    page = session.context.new_page()
+    with screenshots_on_failure(page, "03_abc_xyz_method"):
+        open_and_run_all(session, page, relative)
+        wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
+        before = page.evaluate(READ_ABC, root)
+        page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_frequency.png"))
+        page.locator(f"{root} .kam-abc-method button", has_text="CV").click()
+        page.wait_for_function(SETTLED_METHOD, arg=[root, "cv"])
+        after = page.evaluate(READ_ABC, root)
+        page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_cv.png"))
+
+    assert before["error"] is None and after["error"] is None, (before["error"], after["error"])
+    # before: the course's default, frequency with abc_xyz's default cut-offs (Z below 1/3, X from 3/4)
+    assert before["data"]["method"] == "frequency" and json.loads(before["data"]["settings"])["method"] == "frequency"
+    assert (before["readouts"]["x"], before["readouts"]["y"]) == ("33", "75")
+    assert "Z below" in before["labels"]["x"] and "X from" in before["labels"]["y"]
+    assert "frequency" in before["method"] and "frequency" in before["xyzLine"]
+    assert before["cells"] == _expected_matrix(orders, before["data"])
+    default = kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=json.loads(before["data"]["settings"])["as_of"]))
+    assert {x: before["classes"][x] for x in "XYZ"} == {x: int(default.counts[x].sum()) for x in "XYZ"}
+    # after: CV with its own defaults (X below 10 %, Y up to 25 %), the sliders relabelled, the matrix re-cut
+    assert after["data"]["method"] == "cv" and json.loads(after["data"]["settings"])["method"] == "cv"
+    assert (float(after["data"]["xyzX"]), float(after["data"]["xyzY"])) == (0.10, 0.25)
+    assert (after["readouts"]["x"], after["readouts"]["y"]) == ("10", "25")
+    assert "X below" in after["labels"]["x"] and "CV" in after["labels"]["y"]
+    assert "CV" in after["method"] and "CV" in after["xyzLine"]
+    assert after["cells"] == _expected_matrix(orders, after["data"])
+    assert after["cells"] != before["cells"]
+    assert {c: after["classes"][c] for c in "ABC"} == {c: before["classes"][c] for c in "ABC"}  # ABC untouched
     session.lab.shutdown_kernel_of(relative)
     page.close()
 
