@@ -11,7 +11,7 @@ from kamlib.course._checking import _readable_float
 def test_abc_explorer_reports_cut_offs_in_the_sliders_words_and_percent():
     from kamlib.widgets import AbcXyzExplorer
 
-    explorer = AbcXyzExplorer(kamlib.load_sample().orders, as_of="2025-12-31")
+    explorer = AbcXyzExplorer(kamlib.load_sample().orders, as_of="2025-12-31", method="cv")
     with pytest.raises(kamlib.KamArgumentError) as error:
         explorer.set(abc=(0.90, 0.80))
     message = str(error.value)
