@@ -703,9 +703,10 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
                     rows = re.findall(rb'<row r="(\d+)"', whole[-4096:]) or re.findall(rb'<row r="(\d+)"', whole)
                     if rows:
                         max_row = max(max_row, int(rows[-1]))
+                    # columns A-Z count as 1: the area is then under-estimated at most 26-fold, which
+                    # bounds what calamine may allocate; wider sheets are measured exactly
                     letters = set(re.findall(rb'<c r="([A-Z]{2,3})\d', whole))
-                    single = next((k for k in range(26, 0, -1) if b'<c r="' + bytes([64 + k]) in whole), 1)
-                    width = max([single] + [_column_number(x.decode()) for x in letters])
+                    width = max([1] + [_column_number(x.decode()) for x in letters])
                     if b'<c r="' in whole:
                         max_col = max(max_col, width)
             if tail.startswith(b"<c "):
@@ -722,16 +723,21 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
     except Exception:  # a workbook calamine cannot read: openpyxl gets its turn (and its error messages)
         return None
     cells: dict[int, dict[int, object]] = {}
+    date, datetime = _dt.date, _dt.datetime
     for i, row in enumerate(values):
         found = {}
         for j, value in enumerate(row):
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if isinstance(value, float):
-                if value.is_integer() and abs(value) < 2**53:
+            kind = type(value)
+            if kind is float:
+                if value.is_integer() and -2**53 < value < 2**53:
                     value = int(value)  # as openpyxl gives a whole number stored in the sheet
-            elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-                value = _dt.datetime(value.year, value.month, value.day)  # (openpyxl: a datetime at midnight)
+            elif kind is str:
+                if not value or (value[0].isspace() or value[-1].isspace()) and not value.strip():
+                    continue
+            elif value is None:
+                continue
+            elif kind is date:
+                value = datetime(value.year, value.month, value.day)  # (openpyxl: a datetime at midnight)
             found[col0 + j + 1] = value
         if found:
             cells[row0 + i + 1] = found
