@@ -502,8 +502,11 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
     if date_range is not None:
         lo, hi = (np.datetime64(pd.Timestamp(d).normalize(), unit) for d in date_range)
     else:
-        days = values[ok].astype("datetime64[D]").astype(np.int64)
-        q1, q3 = np.percentile(days, [25, 75], method="nearest")
+        # the quartiles are order statistics ("nearest"), and the day of a date only ever grows with
+        # it: take them on the dates as they are and convert the two results (not 5 M dates) to days
+        stamps = (values if ok.all() else values[ok]).view(np.int64)
+        q1, q3 = (np.datetime64(int(v), unit).astype("datetime64[D]").astype(np.int64)
+                  for v in np.percentile(stamps, [25, 75], method="nearest"))
         span = max(int(q3 - q1), 365)
         today = np.datetime64(pd.Timestamp.now().normalize(), "D").astype(np.int64)
         lo_d = int(q1) - DATE_SPREAD * span
