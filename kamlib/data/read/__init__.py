@@ -20,7 +20,10 @@ What the readers work out by themselves
   the header into the expected columns, else the one that gives every line the
   same number of fields), and title lines above the header.
 - **Excel**: title rows above the header (the header is the first row, within the
-  first 50, that holds every required column).
+  first 50, that holds every required column). Sheets are read by python-calamine
+  when it is installed and the sheet has no error cells, no cells without a
+  reference and no used area far beyond its cells; otherwise, and for tables with a
+  percent column (whose cell formats matter), by openpyxl. Both give the same values.
 - **Numbers**, per column: decimal point or decimal comma, and thousands
   separators (spaces, no-break spaces, or the other of ``.``/``,`` in groups of
   three): ``1234.5``, ``1 234,56``, ``1.234,56``, ``-300`` are all read.
