@@ -126,6 +126,19 @@ def _cells_xml(kind: str, col: pd.Series, letter: str, rownum, style: str):
     return cells if not missing.any() else pc.if_else(pa.array(~missing), cells, text_of(""))
 
 
+def _dimension(head: bytes, last_row: int, last_col: int) -> bytes:
+    """The sheet's ``<dimension ref>`` widened to cover ``last_row``/``last_col`` (1-based)."""
+    import re
+
+    m = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"/>', head)
+    if m is None:
+        return head
+    col, row = (m.group(1).decode(), int(m.group(2))) if m.group(1) else ("A", 1)
+    width = max(last_col, sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(col))))
+    ref = f'<dimension ref="A1:{_col_letter(width - 1)}{max(last_row, row)}"/>'.encode()
+    return head[:m.start()] + ref + head[m.end():]
+
+
 class Book:
     """One xlsx workbook written with xlsxwriter (``with Book(path) as book: book.table(...)``).
 
@@ -174,9 +187,12 @@ class Book:
                 data = src.read(info.filename)
                 m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
                 if m and int(m.group(1)) - 1 in by_sheet:
+                    jobs = sorted(by_sheet[int(m.group(1)) - 1], key=lambda j: -j["first_row"])
                     pieces = [data]
-                    for job in sorted(by_sheet[int(m.group(1)) - 1], key=lambda j: -j["first_row"]):
+                    for job in jobs:  # bottom table first: the offsets of the ones above stay valid
                         pieces = self._splice_sheet(pieces[0], job) + pieces[1:]
+                    pieces[0] = _dimension(pieces[0], last_row=jobs[0]["first_row"] + jobs[0]["n"],
+                                           last_col=max(len(job["columns"]) for job in jobs))
                     with dst.open(info.filename, "w", force_zip64=True) as out:
                         for piece in pieces:
                             out.write(piece)
@@ -204,11 +220,10 @@ class Book:
         rows = pc.binary_join_element_wise(big('<row r="'), rownum, big('">'), *columns, big("</row>"), big(""))
         if isinstance(rows, pa.ChunkedArray):
             rows = rows.combine_chunks()
+        assert rows.type == pa.large_string() and not rows.null_count  # 64-bit offsets, every row present
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=8 * rows.offset)
         body = rows.buffers()[2][int(offsets[0]):int(offsets[-1])] if len(rows) else b""
-        last = f'{job["columns"][-1][2]}{first + n}'
-        head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), xml[:end], count=1)
-        return [head, body, xml[end:]]
+        return [xml[:end], body, xml[end:]]
 
     def sheet(self, name: str):
         return self.wb.add_worksheet(name[:31])

@@ -73,3 +73,27 @@ def test_bulk_rows_read_back_like_the_direct_ones(tmp_path, monkeypatch):
     assert back["client_id"].tolist() == frame["client_id"].tolist()
     assert np.allclose(back["share"], frame["share"])
     assert back["ranked"].tolist() == frame["ranked"].tolist()
+
+
+def test_two_long_tables_on_one_sheet_are_both_spliced(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(_xlsx, "_FAST_ROWS", 5)
+    upper, lower = _frame(20)[["client_id", "revenue"]], _frame(30)
+    with Book(tmp_path / "two.xlsx") as book:
+        ws = book.sheet("Data")
+        end = book.table(ws, upper)  # sheet rows 1-21 (header + 20); returns 20, the last 0-based row
+        book.table(ws, lower, top=end + 2)  # 0-based 22: header on sheet row 23, data on rows 24-53
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "two.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    # the sheet's own <dimension> spans the wider (lower) table and its last row: 10 columns, row 53
+    assert re.findall(r'<dimension ref="([^"]+)"/>', xml) == ["A1:J53"]
+    ws = load_workbook(tmp_path / "two.xlsx")["Data"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 22)] == upper["client_id"].tolist()
+    assert [ws.cell(row=r, column=2).value for r in range(2, 22)] == [
+        None if pd.isna(v) else v for v in upper["revenue"]]
+    assert [ws.cell(row=r, column=1).value for r in range(24, 54)] == lower["client_id"].tolist()
+    assert ws.cell(row=22, column=1).value is None and ws.cell(row=23, column=1).value == "client_id"
