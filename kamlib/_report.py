@@ -280,9 +280,22 @@ def portfolio_report(
     >>> "<b>" in page, '<td>&lt;b&gt;</td>' in page   # the largest client, a key account: escaped
     (False, True)
     """
-    from .analytics._abc_xyz import abc_xyz
+    from .analytics._prep import shared_codes
 
     check_frame(orders, "orders")
+    with shared_codes():  # every analysis below numbers the same clients: do it once
+        return _portfolio_page(orders, clients, nps_responses, as_of=as_of, sources=sources, notes=notes,
+                               title=title, months=months, abc=abc, xyz=xyz, xyz_method=xyz_method,
+                               period=period, tables=tables)
+
+
+def _portfolio_page(orders: pd.DataFrame, clients: pd.DataFrame | None, nps_responses: pd.DataFrame | None, *,
+                    as_of: object | None, sources: Sequence[ReportSource], notes: Sequence[str], title: str | None,
+                    months: int | None, abc: tuple[float, float], xyz: tuple[float, float] | None,
+                    xyz_method: str, period: str, tables: dict | None) -> str:
+    """:func:`portfolio_report` once ``orders`` is known to be a DataFrame."""
+    from .analytics._abc_xyz import abc_xyz
+
     page = _Page(notes=list(notes))
     as_of_given = as_of is not None
     if as_of_given:
@@ -327,7 +340,7 @@ def portfolio_report(
     page.add("winback", t("cli_report.h_winback"), _winback_section(wl, as_of))
     page.add("people", t("report_views.h_people"), people_section(orders_w, clients, keys, wl))
     page.add("comparison", t("report_views.h_comparison"),
-             _caught(page.notes, lambda: comparison_section(orders, as_of, months or 12, abc_kwargs)))
+             _caught(page.notes, lambda: comparison_section(orders, as_of, months or 12, abc_kwargs, abc_result)))
     if tables is not None:
         tables["abc_xyz"] = with_org(_with_names(abc_result, clients), clients)
         tables["winback"] = wl
@@ -351,7 +364,10 @@ def _load_summary_html(sources: Sequence[ReportSource]) -> str:
 
 def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_given: bool, page: _Page) -> str:
     revenue = float(orders["revenue"].sum()) if len(orders) else 0.0
-    n_clients = int(orders["client_id"].nunique())
+    from .analytics._prep import distinct_ids
+
+    known_ids = distinct_ids(orders["client_id"])  # from the codes the analyses shared
+    n_clients = int(orders["client_id"].nunique()) if known_ids is None else len(known_ids)
     first = orders["date"].min() if len(orders) else None
     as_of_text = t("cli_report.as_of_given" if as_of_given else "cli_report.as_of_default", date=_date(as_of))
     facts = [

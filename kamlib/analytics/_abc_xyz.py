@@ -28,6 +28,7 @@ from ._prep import (
     client_order,
     period_labels,
     prepare_lines,
+    shared_codes,
     to_timestamp,
 )
 
@@ -858,6 +859,16 @@ def class_migration(
     >>> class_migration(orders, as_of="2025-12-31").period_a[0].date()  # the 12 months before 2025
     datetime.date(2024, 1, 1)
     """
+    a, b = _migration_windows(period_a, period_b, as_of, months, abc_xyz_kwargs)
+    with shared_codes():  # both windows number the same clients: once
+        ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_xyz_kwargs)
+        rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_xyz_kwargs)
+    return _migration(ra, rb, a, b)
+
+
+def _migration_windows(period_a: object, period_b: object, as_of: object | None, months: int,
+                       abc_xyz_kwargs: dict[str, Any]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
+    """The checked windows ``(a, b)`` of :func:`class_migration`, each ``(first day, last day)``."""
     for fixed in ("start", "months_a"):
         if fixed in abc_xyz_kwargs:
             raise KamArgumentError(t("class_errors.migration_fixed", argument=fixed))
@@ -879,34 +890,81 @@ def class_migration(
     if period_a is not None and abs(len_a - len_b) > 3:  # by months: equal by construction (as_of may cut the last)
         raise KamArgumentError(t("window.unequal", a=len_a, b=len_b, months=months,
                                  a_text=f"{a[0].date()}…{a[1].date()}", b_text=f"{b[0].date()}…{b[1].date()}"))
-    ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_xyz_kwargs)
-    rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_xyz_kwargs)
-    value = ra.attrs["abc_xyz"]["value"]
+    return a, b
 
-    keep = ["client_id", value, "abc", "cell"]
-    merged = ra[keep].merge(rb[keep], on="client_id", how="outer", suffixes=("_a", "_b"), sort=False)
+
+def _str_column(values: pd.Series, at: np.ndarray, n: int, fill: str) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``n`` rows: ``values`` at the positions ``at``, ``fill`` everywhere else.
+
+    The values are few distinct labels (classes, cells): they are numbered, and the column is
+    one ``take`` from the labels.
+    """
+    codes, labels = pd.factorize(values, use_na_sentinel=False)
+    full = np.full(n, len(labels), dtype=np.intp)
+    full[at] = codes
+    return pd.array([*labels, fill], dtype="str").take(full)
+
+
+def _migration(ra: pd.DataFrame, rb: pd.DataFrame, a: tuple[pd.Timestamp, pd.Timestamp],
+               b: tuple[pd.Timestamp, pd.Timestamp]) -> ClassMigration:
+    """:class:`ClassMigration` from the :func:`abc_xyz` results of window A and window B.
+
+    The outer join of the two client lists, with arrays: the clients of A in their order,
+    then those only in B; one factorisation of the ids finds each B client's row.
+    """
+    value = ra.attrs["abc_xyz"]["value"]
     new, gone = t("migration.new"), t("migration.gone")
-    in_a = merged["abc_a"].notna()
-    in_b = merged["abc_b"].notna()
-    for column in ("abc_a", "cell_a"):
-        merged[column] = merged[column].where(in_a, new)
-    for column in ("abc_b", "cell_b"):
-        merged[column] = merged[column].where(in_b, gone)
-    merged[[f"{value}_a", f"{value}_b"]] = merged[[f"{value}_a", f"{value}_b"]].fillna(0.0)
+    ids_a = ra["client_id"].reset_index(drop=True)
+    ids_b = rb["client_id"].reset_index(drop=True)
+    n_a = len(ids_a)
+    codes, _ = pd.factorize(pd.concat([ids_a, ids_b], ignore_index=True))
+    row_b = np.asarray(codes[n_a:], dtype=np.intp)  # each B client's row; ids are unique in each window
+    only_b = row_b >= n_a
+    ids = pd.concat([ids_a, ids_b[only_b]], ignore_index=True)
+    n = len(ids)
+    row_a = np.arange(n_a)
+    in_a = np.arange(n) < n_a
+    in_b = np.zeros(n, dtype=bool)
+    in_b[row_b] = True
+    value_a = np.zeros(n)
+    value_a[:n_a] = ra[value].to_numpy(dtype=np.float64)
+    value_b = np.zeros(n)
+    value_b[row_b] = rb[value].to_numpy(dtype=np.float64)
 
     level = {name: i for i, name in enumerate(_abc_labels())}
     worst = len(level)  # "not ranked" ranks below C
-    rank_a = merged["abc_a"].map(level).fillna(worst)
-    rank_b = merged["abc_b"].map(level).fillna(worst)
-    change = np.where(rank_b < rank_a, t("migration.up"), np.where(rank_b > rank_a, t("migration.down"), t("migration.same")))
-    change = np.where(~in_a, new, np.where(~in_b, gone, change))
-    merged["abc_change"] = pd.array(change, dtype="str")
+    rank_a = np.full(n, float(worst))
+    rank_a[:n_a] = ra["abc"].map(level).fillna(worst).to_numpy(dtype=np.float64)
+    rank_b = np.full(n, float(worst))
+    rank_b[row_b] = rb["abc"].map(level).fillna(worst).to_numpy(dtype=np.float64)
+    change = np.where(rank_b < rank_a, 0, np.where(rank_b > rank_a, 1, 2))
+    change = np.where(~in_a, 3, np.where(~in_b, 4, change))
+    change_labels = pd.array([t("migration.up"), t("migration.down"), t("migration.same"), new, gone], dtype="str")
 
     # order: by period-A value (largest first), new clients last by period-B value; ties by client_id
-    merged["_sort_a"] = np.where(in_a, merged[f"{value}_a"], -np.inf)
-    merged = merged.sort_values(["_sort_a", f"{value}_b", "client_id"], ascending=[False, False, True],
-                                kind="mergesort").drop(columns="_sort_a").reset_index(drop=True)
-    merged = merged[["client_id", "cell_a", "cell_b", "abc_a", "abc_b", f"{value}_a", f"{value}_b", "abc_change"]]
+    sort_a = np.where(in_a, value_a, -np.inf)
+    order = np.lexsort((-value_b, -sort_a))
+    sa, vb = sort_a[order], value_b[order]
+    tie = (sa[1:] == sa[:-1]) & (vb[1:] == vb[:-1])
+    if tie.any():  # equal values: by client_id ascending, sorting only the tied rows
+        tied = np.zeros(n, dtype=bool)
+        tied[1:] |= tie
+        tied[:-1] |= tie
+        at = np.flatnonzero(tied)
+        group = np.concatenate(([0], np.cumsum(~tie)))[at]
+        rows = order[at]
+        order[at] = rows[np.lexsort((client_order(pd.Index(ids.take(rows))), group))]
+
+    merged = pd.DataFrame({
+        "client_id": ids.take(order).reset_index(drop=True),
+        "cell_a": _str_column(ra["cell"], row_a, n, new).take(order),
+        "cell_b": _str_column(rb["cell"], row_b, n, gone).take(order),
+        "abc_a": _str_column(ra["abc"], row_a, n, new).take(order),
+        "abc_b": _str_column(rb["abc"], row_b, n, gone).take(order),
+        f"{value}_a": value_a[order],
+        f"{value}_b": value_b[order],
+        "abc_change": change_labels.take(change[order]),
+    })
 
     cells = [a_ + x_ for a_ in _abc_labels() for x_ in _xyz_labels()]
     seen_a, seen_b = set(merged["cell_a"].unique()), set(merged["cell_b"].unique())  # once, not per cell

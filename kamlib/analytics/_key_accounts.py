@@ -29,7 +29,7 @@ import pandas as pd
 from .._errors import KamArgumentError, KamDataError, KamDataWarning
 from .._validate import check_choice, check_columns, check_frame, check_number, check_unique, first_rows
 from ..labels import t
-from ._prep import period_codes, period_start_day, prepare_lines, to_timestamp
+from ._prep import distinct_ids, period_codes, period_start_day, prepare_lines, to_timestamp
 
 __all__ = ["key_accounts"]
 
@@ -196,7 +196,9 @@ def key_accounts(
     if clients is None:
         check_frame(orders, "orders")
         check_columns(orders, ["client_id"], argument="orders")
-        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())})
+        known_ids = distinct_ids(orders["client_id"])  # inside the report: from the shared codes
+        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())
+                                if known_ids is None else known_ids})
     check_frame(clients, "clients")
     check_columns(clients, ["client_id"], argument="clients")
     check_unique(clients, ["client_id"], argument="clients")

@@ -30,7 +30,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,6 +52,8 @@ __all__ = [
     "check_increasing",
     "check_period",
     "prepare_lines",
+    "shared_codes",
+    "distinct_ids",
     "period_codes",
     "period_start_day",
     "period_labels",
@@ -189,7 +193,77 @@ class Lines:
         return np.searchsorted(boundaries, self.stamp, side="right"), p0, p_end - p0 + 1
 
 
+# the codes of one client_id column, shared by the analyses of one report (see shared_codes)
+_SHARED: ContextVar[dict | None] = ContextVar("kamlib_shared_codes", default=None)
+
+
+@contextmanager
+def shared_codes() -> Iterator[None]:
+    """Inside the block, the client codes of one text column are computed once and reused.
+
+    The portfolio report runs ABC-XYZ (three times), key accounts, the win-back list and the
+    summary on the same orders table; each numbers its clients, and on five million lines
+    that costs about 0.3 s a time. Inside ``with shared_codes():`` the codes of an
+    Arrow-backed column (immutable) are kept under the identity of its Arrow array, which
+    the cache holds, so the identity cannot be reused by another array. Every caller gets
+    its own copy of the codes. Outside the block nothing is kept. Nested blocks share the
+    outer cache.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["b", "a", "b"], dtype="string[pyarrow]")
+    >>> with shared_codes():
+    ...     first, again = _fixed_width_codes(ids), _fixed_width_codes(ids)
+    >>> first[0].tolist(), list(first[1]), again[0] is first[0], again[1] is first[1]
+    ([0, 1, 0], ['b', 'a'], False, True)
+    """
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(ids: pd.Series, kind: str, compute: Callable[[], object]) -> object:
+    """``compute()``, or its earlier result for the same Arrow array inside :func:`shared_codes`."""
+    cache = _SHARED.get()
+    chunked = getattr(ids.array, "_pa_array", None)
+    if cache is None or chunked is None:
+        return compute()
+    key = (kind, id(chunked))
+    hit = cache.get(key)
+    if hit is None or hit[0] is not chunked:
+        hit = (chunked, compute())
+        cache[key] = hit
+    return hit[1]
+
+
+def distinct_ids(ids: pd.Series) -> pd.Index | None:
+    """Inside :func:`shared_codes`: the distinct ids of a column in order of first appearance.
+
+    The same values in the same order as ``pd.unique(ids.dropna())``, taken from the
+    shared codes (computed once for all the analyses). None outside the block, or when
+    the column is not of the kind :func:`_fixed_width_codes` handles: the caller then
+    asks pandas.
+    """
+    if _SHARED.get() is None:
+        return None
+    fast = _shared(ids, "fixed_width", lambda: _fixed_width_codes_uncached(ids))
+    return None if fast is None else fast[1]
+
+
 def _fixed_width_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """:func:`_fixed_width_codes_uncached`, computed once per column inside :func:`shared_codes`."""
+    fast = _shared(ids, "fixed_width", lambda: _fixed_width_codes_uncached(ids))
+    if fast is None:
+        return None
+    return fast[0].copy(), fast[1]  # the caller may change its codes in place
+
+
+def _fixed_width_codes_uncached(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     """Fast factorisation of Arrow-backed text ids that all have the same length of 1–8 bytes.
 
     Identifiers such as "C000123" are usually of one fixed width. Their bytes
