@@ -693,7 +693,7 @@ def winback_list(
     if top is not None:
         out = out.head(int(top))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    out["note"] = [_note(r) for r in out.itertuples(index=False)]
+    out["note"] = _notes(out).tolist()
     if clients is not None:
         info = [c for c in _CLIENT_INFO if c in clients.columns]
         if info:
@@ -704,7 +704,7 @@ def winback_list(
 
 
 def _note(row) -> str:
-    """One sentence of what the data says about a win-back candidate (rows of the final list only)."""
+    """One sentence of what the data says about a win-back candidate (one row; :func:`_notes` for many)."""
     if pd.isna(row.usual_gap_days):
         base = t("churn.note_one_off", days=row.days_since_last)
     else:
@@ -713,3 +713,76 @@ def _note(row) -> str:
     if not pd.isna(row.trend_pct):
         base += "; " + t("churn.note_trend", pct=f"{row.trend_pct:+.0%}")
     return base
+
+
+def _notes(out: pd.DataFrame) -> np.ndarray:
+    """:func:`_note` of every row of the win-back list, as an object array of str.
+
+    The same text, built per distinct value instead of per row: each number is formatted
+    once per distinct value and the sentences are put together with array concatenation
+    (200 k rows: ~0.1 s instead of ~1.3 s).
+    """
+    n = len(out)
+    notes = np.empty(n, dtype=object)
+    if not n:
+        return notes
+    days = out["days_since_last"].array
+    gap = out["usual_gap_days"].to_numpy(dtype=np.float64)
+    one_off = np.isnan(gap)
+    rhythm = ~one_off
+    if one_off.any():
+        notes[one_off] = _label_rows("churn.note_one_off", int(one_off.sum()), days=days[one_off])
+    if rhythm.any():
+        gaps = _formatted(out["gaps_overdue"].to_numpy(dtype=np.float64)[rhythm], ".1f")
+        notes[rhythm] = _label_rows("churn.note_rhythm", int(rhythm.sum()), days=days[rhythm], gaps=gaps,
+                                    gap=_formatted(gap[rhythm], ".0f"))
+    pct = out["trend_pct"].to_numpy(dtype=np.float64)
+    trend = ~np.isnan(pct)
+    if trend.any():
+        notes[trend] = notes[trend] + "; " + _label_rows("churn.note_trend", int(trend.sum()),
+                                                         pct=_formatted(pct[trend], "+.0%"))
+    return notes
+
+
+def _distinct(values) -> tuple[np.ndarray, list]:
+    """Codes (0 … k-1) and the k distinct values of a column; an empty cell is a value of its own.
+
+    Floats are told apart by their bits, so -0.0 and 0.0 (which print differently) stay apart.
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        codes, bits = pd.factorize(values.astype(np.float64, copy=False).view(np.int64))
+        return codes, bits.view(np.float64).tolist()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniques = list(uniques)
+    missing = codes < 0
+    if missing.any():
+        uniques.append(values[int(np.argmax(missing))])  # the empty cell as it is (NaN, None, NA)
+        codes = np.where(missing, len(uniques) - 1, codes)
+    return codes, uniques
+
+
+def _formatted(values, spec: str) -> np.ndarray:
+    """``format(v, spec)`` of every value, as an object array, computed once per distinct value."""
+    codes, uniques = _distinct(values)
+    return np.array([format(v, spec) for v in uniques], dtype=object)[codes] if len(codes) else np.empty(0, object)
+
+
+def _label_rows(key: str, n: int, **columns) -> np.ndarray:
+    """``t(key, **row)`` for ``n`` rows whose values are given as columns: an object array of str.
+
+    The label's text is split into its literal parts and ``{fields}``; each field is
+    formatted (with its format spec and conversion) once per distinct value of its column.
+    """
+    import string
+
+    convert = {None: lambda v: v, "s": str, "r": repr, "a": ascii}
+    out = np.full(n, "", dtype=object)
+    for literal, field, spec, conversion in string.Formatter().parse(t(key)):
+        if literal:
+            out = out + literal
+        if field is None:
+            continue
+        codes, uniques = _distinct(columns[field])
+        texts = np.array([format(convert[conversion](v), spec or "") for v in uniques], dtype=object)
+        out = out + texts[codes]
+    return out
