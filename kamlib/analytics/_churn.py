@@ -561,6 +561,7 @@ def churn_dynamics(
 # --------------------------------------------------------------------------------------------
 
 _CLIENT_INFO = ("name", "client_type", "manager", "department", "region")
+_TRENDS = ("short_history", "rising", "falling", "stable")
 
 
 def winback_list(
@@ -667,10 +668,10 @@ def winback_list(
     short = h.first_day > h.last_day - window_days  # the client started inside the window
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(before > 0, recent / before - 1.0, np.nan)
-        trend_code = np.select(
+        trend_code = np.select(  # index into _TRENDS
             [short, before <= 0, pct < falling, pct > rising],
-            ["short_history", "rising", "falling", "rising"],
-            "stable",
+            [0, 1, 2, 1],
+            3,
         )
         overdue = st["since"] / h.usual_gap
     out = pd.DataFrame({
@@ -685,7 +686,7 @@ def winback_list(
         "revenue_before": before,
         "revenue_recent": recent,
         "trend_pct": np.where(short, np.nan, pct),
-        "trend": pd.Series(trend_code).map({c: t(f"churn.trend_{c}") for c in pd.unique(trend_code)}).to_numpy(),
+        "trend": np.array([t(f"churn.trend_{c}") for c in _TRENDS], dtype=object)[trend_code],
     })
     out = out.loc[keep].reset_index(drop=True)
     order = np.lexsort((label_rank(out["client_id"]), -out["revenue_at_stake"].to_numpy()))
