@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ._errors import KamArgumentError
@@ -325,7 +326,9 @@ def _portfolio_page(orders: pd.DataFrame, clients: pd.DataFrame | None, nps_resp
     abc_kwargs = {"abc": abc, "xyz": xyz, "method": xyz_method, "period": period}
     abc_result = _caught(page.notes, lambda: abc_xyz(orders, as_of=as_of, months=months, **abc_kwargs))
     start = window_start(as_of, months)
-    orders_w = orders if start is None else orders[orders["date"] >= start]
+    in_window = None if start is None else (orders["date"] >= start).to_numpy()
+    # the window's sections read client_id and revenue only: no copy of the other columns
+    orders_w = orders if in_window is None else orders.loc[in_window, ["client_id", "revenue"]]
     window = abc_result.attrs["window"]
     page.window = window
     page.window_revenue = float(orders_w["revenue"].sum()) if len(orders_w) else 0.0
@@ -336,7 +339,8 @@ def _portfolio_page(orders: pd.DataFrame, clients: pd.DataFrame | None, nps_resp
     key_html, keys = _key_accounts_section(orders, clients, as_of, months, orders_w)
     page.add("key-accounts", t("cli_report.h_key_accounts"), key_html)
     page.add("abc-xyz", t("cli_report.h_abc_xyz"), _abc_xyz_section(abc_result, as_of))
-    page.add("concentration", t("cli_report.h_concentration"), _concentration_section(orders_w, clients, window))
+    page.add("concentration", t("cli_report.h_concentration"), _concentration_section(orders_w, clients, window,
+                                                                                _window_concentration(orders, in_window)))
     page.add("winback", t("cli_report.h_winback"), _winback_section(wl, as_of))
     page.add("people", t("report_views.h_people"), people_section(orders_w, clients, keys, wl))
     page.add("comparison", t("report_views.h_comparison"),
@@ -546,11 +550,29 @@ def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
     return "\n".join(parts)
 
 
-def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, window: str = "") -> str:
+def _window_concentration(orders: pd.DataFrame, in_window: np.ndarray | None):
+    """``concentration`` of the window's lines from the client codes the analyses shared (None: not available)."""
+    from ._validate import check_numeric_column
+    from .analytics._concentration import _client_concentration
+    from .analytics._prep import _fixed_width_codes
+
+    fast = _fixed_width_codes(orders["client_id"])  # inside the report: the shared codes, no new work
+    if fast is None:
+        return None
+    codes, ids = fast
+    values = check_numeric_column(orders, "revenue", argument="orders").to_numpy(dtype=np.float64)
+    if in_window is not None:
+        codes, values = codes[in_window], values[in_window]
+    return _client_concentration(codes, ids, values)
+
+
+def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, window: str = "",
+                           result=None) -> str:
+    """The concentration section; ``result`` is ``concentration(orders)`` when the caller has it."""
     from ._report_views import org_columns, with_org
     from .analytics._concentration import concentration
 
-    res = concentration(orders)
+    res = concentration(orders) if result is None else result
     s = res.summary.iloc[0]
     normal = t("dependency.normal")
     pareto_share = _pct(res.thresholds.get("pareto", 0.8), 0)

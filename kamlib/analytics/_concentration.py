@@ -386,6 +386,34 @@ def concentration(
     )
 
 
+def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarray) -> ConcentrationResult:
+    """``concentration(orders)`` (by client, default levels) from the lines' client codes.
+
+    ``codes[i]`` numbers the client of line ``i`` in ``clients``; clients without a line are
+    left out. For the report, whose analyses share the codes of the whole orders table: the
+    window's lines need not be numbered again. The same sums (``np.bincount`` adds each
+    client's lines in line order, as :func:`concentration` does) and the same result: the
+    order of the entities does not matter, the result is sorted by value and client_id.
+
+    Examples
+    --------
+    >>> r = _client_concentration(np.array([1, 0, 1]), pd.Index(["a", "b", "c"]), np.array([5.0, 3.0, 2.0]))
+    >>> r.clients[["client_id", "revenue", "share"]]
+      client_id  revenue  share
+    0         b      7.0    0.7
+    1         a      3.0    0.3
+    """
+    defaults = concentration.__kwdefaults__
+    totals = np.bincount(codes, weights=values, minlength=len(clients))
+    present = np.bincount(codes, minlength=len(clients)) > 0
+    entities = pd.DataFrame({"client_id": clients[present]}).assign(revenue=totals[present])
+    return _concentration_from_totals(
+        entities, by="client_id", within=None, value="revenue",
+        levels=(defaults["warning"], defaults["high"], defaults["critical"]), pareto=defaults["pareto"],
+        top=_check_top(defaults["top"]),
+    )
+
+
 def _concentration_from_totals(
     entities: pd.DataFrame,
     *,
@@ -416,7 +444,20 @@ def _concentration_from_totals(
 
     positive = totals > 0
     id_rank = label_rank(entities[by])
-    order = np.lexsort((id_rank, -totals, g_all))
+    # np.lexsort((id_rank, key, g_all)) as stable sorts, the last key first (the same permutation):
+    # entities by id (the inverse of the ranks when they are all different), then by the key,
+    # then by group (only when there are several)
+    if len(id_rank) and id_rank.max() == len(id_rank) - 1:  # dense ranks 0 … n-1: a permutation
+        by_id = np.empty(len(id_rank), dtype=np.int64)
+        by_id[id_rank] = np.arange(len(id_rank))
+    else:
+        by_id = np.argsort(id_rank, kind="stable")
+
+    def sorted_by(key: np.ndarray) -> np.ndarray:
+        out = by_id[np.argsort(key[by_id], kind="stable")]
+        return out[np.argsort(g_all[out], kind="stable")] if n_groups > 1 else out
+
+    order = sorted_by(-totals)
     order = order[positive[order]]
     pos = entities.take(order).reset_index(drop=True)
     g = g_all[order]
@@ -469,7 +510,7 @@ def _concentration_from_totals(
         summary[f"n_{level}"] = np.bincount(g, weights=dependency == t(label), minlength=n_groups).astype(np.int64)
 
     # excluded: zero or negative totals
-    ex_order = np.lexsort((id_rank, totals, g_all))
+    ex_order = sorted_by(totals)
     ex_order = ex_order[~positive[ex_order]]
     excluded = entities.take(ex_order).reset_index(drop=True)
     ex_totals = totals[ex_order]
