@@ -89,9 +89,10 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
         line_client, line_day, line_value = ccodes_all, day_all, vals_all
     else:
         line_client, line_day, line_value = ccodes_all[in_window], day_all[in_window], vals_all[in_window]
-    # clients that exist as of as_of (a client whose first line is later is not a client yet)
-    present = np.bincount(line_client, minlength=len(uniques_all)) > 0
-    if present.all():
+    # clients that exist as of as_of (a client whose first line is later is not a client yet);
+    # with every line kept, every distinct id has one (no empty ids: checked above)
+    present = None if line_client is ccodes_all else np.bincount(line_client, minlength=len(uniques_all)) > 0
+    if present is None or present.all():
         clients_idx = uniques_all
     else:
         remap = np.cumsum(present) - 1
@@ -142,7 +143,7 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
         if len(gaps):
             k2 = np.sort(gclient * span + gaps, kind="stable")  # client-major runs: timsort merges them fast
             gsorted = k2 % span
-            m = np.bincount(gclient, minlength=n)
+            m = np.maximum(purchase_days - 1, 0)  # gaps per client: one fewer than its purchase days
             gstart = np.cumsum(m) - m
             ok = m > 0
             lo = gsorted[gstart[ok] + (m[ok] - 1) // 2]
@@ -740,8 +741,8 @@ def _notes(out: pd.DataFrame) -> np.ndarray:
     pct = out["trend_pct"].to_numpy(dtype=np.float64)
     trend = ~np.isnan(pct)
     if trend.any():
-        notes[trend] = notes[trend] + "; " + _label_rows("churn.note_trend", int(trend.sum()),
-                                                         pct=_formatted(pct[trend], "+.0%"))
+        notes[trend] = notes[trend] + _label_rows("churn.note_trend", int(trend.sum()), prefix="; ",
+                                                  pct=_formatted(pct[trend], "+.0%"))
     return notes
 
 
@@ -768,22 +769,26 @@ def _formatted(values, spec: str) -> np.ndarray:
     return np.array([format(v, spec) for v in uniques], dtype=object)[codes] if len(codes) else np.empty(0, object)
 
 
-def _label_rows(key: str, n: int, **columns) -> np.ndarray:
-    """``t(key, **row)`` for ``n`` rows whose values are given as columns: an object array of str.
+def _label_rows(key: str, n: int, prefix: str = "", **columns) -> np.ndarray:
+    """``prefix + t(key, **row)`` for ``n`` rows whose values are given as columns: an object array of str.
 
     The label's text is split into its literal parts and ``{fields}``; each field is
-    formatted (with its format spec and conversion) once per distinct value of its column.
+    formatted (with its format spec and conversion) once per distinct value of its column,
+    with the literal text before it, so a row costs one concatenation per field.
     """
     import string
 
     convert = {None: lambda v: v, "s": str, "r": repr, "a": ascii}
-    out = np.full(n, "", dtype=object)
+    out = None
+    text = prefix
     for literal, field, spec, conversion in string.Formatter().parse(t(key)):
-        if literal:
-            out = out + literal
+        text += literal
         if field is None:
             continue
         codes, uniques = _distinct(columns[field])
-        texts = np.array([format(convert[conversion](v), spec or "") for v in uniques], dtype=object)
-        out = out + texts[codes]
-    return out
+        texts = np.array([text + format(convert[conversion](v), spec or "") for v in uniques], dtype=object)
+        out = texts[codes] if out is None else out + texts[codes]
+        text = ""
+    if out is None:
+        out = np.full(n, "", dtype=object)
+    return out + text if text else out
