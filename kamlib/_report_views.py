@@ -37,9 +37,12 @@ def with_org(frame: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
     return out
 
 
-def people_section(orders_w: pd.DataFrame, clients: pd.DataFrame | None, keys: pd.DataFrame,
+def people_section(orders_w: pd.DataFrame | None, clients: pd.DataFrame | None, keys: pd.DataFrame,
                    winback: pd.DataFrame) -> str:
-    """Per manager and per department: key accounts, revenue, share, at risk and lost with the money at stake."""
+    """Per manager and per department: key accounts, revenue, share, at risk and lost with the money at stake.
+
+    ``orders_w`` (the window's lines) may be None when ``clients`` has no manager or department.
+    """
     from ._report import _cell, _e, _money, _p, _pct, _table
 
     cols = org_columns(clients)

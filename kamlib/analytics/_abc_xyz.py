@@ -28,6 +28,7 @@ from ._prep import (
     _fixed_width_codes,
     client_order,
     client_sort,
+    client_sort_of,
     period_labels,
     prepare_lines,
     shared_codes,
@@ -121,8 +122,10 @@ def _window_lines(lines: Any, start: pd.Timestamp) -> tuple[Any, np.ndarray]:
     codes = lines.codes[inside]
     present = np.bincount(codes, minlength=lines.n_clients) > 0
     new_code = np.cumsum(present) - 1
+    positions = np.flatnonzero(present) if lines.positions is None else lines.positions[present]
     out = Lines(codes=new_code[codes], clients=lines.clients[present], stamp=lines.stamp[inside], unit=lines.unit,
-                values={k: v[inside] for k, v in lines.values.items()})
+                values={k: v[inside] for k, v in lines.values.items()}, all_clients=lines.all_clients,
+                positions=positions)
     out.first_day, out.last_day = start_day, lines.last_day
     return out, before[present]
 
@@ -330,7 +333,7 @@ def abc_xyz(
     }
     stats = _client_stats(lines, v, period, ddof, before)
     result = _classify(lines.clients, stats, value, (a_cut, b_cut), (x_cut, y_cut), min_periods, cumulative,
-                       period, method)
+                       period, method, by_id=client_sort_of(lines))
     result.attrs["abc_xyz"] = settings
     result.attrs["window"] = window
     notes = []
@@ -459,14 +462,17 @@ def _rank_key(total: np.ndarray) -> np.ndarray:
     return np.round(total / quantum)
 
 
-def _value_order(clients: pd.Index, total: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+def _value_order(clients: pd.Index, total: np.ndarray, ranked: np.ndarray,
+                 by_id: np.ndarray | None = None) -> np.ndarray:
     """``np.lexsort((client_order(clients), -_rank_key(total), ~ranked))``, in fewer passes.
 
     The same permutation (lexsort is a stable sort key by key, the last key first): the
-    clients sorted by id, then one stable sort by value, then the ranked ones moved
-    before the others keeping their order.
+    clients sorted by id (``by_id``, :func:`client_sort` of ``clients`` when not given),
+    then one stable sort by value, then the ranked ones moved before the others keeping
+    their order.
     """
-    by_id = client_sort(clients)
+    if by_id is None:
+        by_id = client_sort(clients)
     by_value = by_id[np.argsort(-_rank_key(total)[by_id], kind="stable")]
     first = ranked[by_value]
     return np.concatenate([by_value[first], by_value[~first]])
@@ -482,12 +488,13 @@ def _classify(
     cumulative: str,
     period: str,
     method: str = "cv",
+    by_id: np.ndarray | None = None,
 ) -> pd.DataFrame:
     total, mean, sd, n_window = stats["total"], stats["mean"], stats["sd"], stats["n_window"]
     n = len(total)
     ranked = total > 0
     # order: ranked clients by value desc then client_id asc; then the rest the same way
-    order = _value_order(clients, total, ranked)
+    order = _value_order(clients, total, ranked, by_id)
     n_ranked = int(ranked.sum())
     top = order[:n_ranked]
     ranked_total = float(total[top].sum())

@@ -31,6 +31,7 @@ from .._validate import (
 )
 from ..labels import t
 from ._measures_common import OrderKeys, label_rank, missing_group_label, number, percent
+from ._prep import subset_sort
 
 __all__ = ["concentration", "lose_client_scenario", "ConcentrationResult", "ScenarioResult", "hhi_label"]
 
@@ -386,7 +387,8 @@ def concentration(
     )
 
 
-def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarray) -> ConcentrationResult:
+def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarray,
+                          id_order: np.ndarray | None = None) -> ConcentrationResult:
     """``concentration(orders)`` (by client, default levels) from the lines' client codes.
 
     ``codes[i]`` numbers the client of line ``i`` in ``clients``; clients without a line are
@@ -394,6 +396,8 @@ def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarr
     window's lines need not be numbered again. The same sums (``np.bincount`` adds each
     client's lines in line order, as :func:`concentration` does) and the same result: the
     order of the entities does not matter, the result is sorted by value and client_id.
+    ``id_order`` is :func:`~kamlib.analytics._prep.client_sort` of ``clients`` when the
+    caller has it.
 
     Examples
     --------
@@ -407,10 +411,12 @@ def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarr
     totals = np.bincount(codes, weights=values, minlength=len(clients))
     present = np.bincount(codes, minlength=len(clients)) > 0
     entities = pd.DataFrame({"client_id": clients[present]}).assign(revenue=totals[present])
+    if id_order is not None and not present.all():
+        id_order = subset_sort(id_order, np.flatnonzero(present), len(clients))
     return _concentration_from_totals(
         entities, by="client_id", within=None, value="revenue",
         levels=(defaults["warning"], defaults["high"], defaults["critical"]), pareto=defaults["pareto"],
-        top=_check_top(defaults["top"]),
+        top=_check_top(defaults["top"]), id_order=id_order,
     )
 
 
@@ -423,8 +429,13 @@ def _concentration_from_totals(
     levels: tuple[float, float, float],
     pareto: float,
     top: tuple[int, ...],
+    id_order: np.ndarray | None = None,
 ) -> ConcentrationResult:
-    """All measures from one row per entity (``[within,] by, value``)."""
+    """All measures from one row per entity (``[within,] by, value``).
+
+    ``id_order``: the positions of the entities in ascending ``by`` order when the caller
+    knows them (the ids are then all different).
+    """
     warning, high, critical = levels
     totals = entities[value].to_numpy(dtype=np.float64)
     if within is not None:
@@ -443,11 +454,13 @@ def _concentration_from_totals(
     sorted_labels = glabels.take(gorder)
 
     positive = totals > 0
-    id_rank = label_rank(entities[by])
     # np.lexsort((id_rank, key, g_all)) as stable sorts, the last key first (the same permutation):
     # entities by id (the inverse of the ranks when they are all different), then by the key,
     # then by group (only when there are several)
-    if len(id_rank) and id_rank.max() == len(id_rank) - 1:  # dense ranks 0 … n-1: a permutation
+    id_rank = None if id_order is not None else label_rank(entities[by])
+    if id_order is not None:
+        by_id = id_order
+    elif len(id_rank) and id_rank.max() == len(id_rank) - 1:  # dense ranks 0 … n-1: a permutation
         by_id = np.empty(len(id_rank), dtype=np.int64)
         by_id[id_rank] = np.arange(len(id_rank))
     else:

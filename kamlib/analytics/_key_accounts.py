@@ -195,6 +195,7 @@ def key_accounts(
     16.0 % of the profit (at least 10.0 %)
     """
     own_clients = clients is None  # the distinct ids of orders: unique by construction
+    known_ids = None
     if own_clients:
         check_frame(orders, "orders")
         check_columns(orders, ["client_id"], argument="orders")
@@ -236,7 +237,10 @@ def key_accounts(
     # rows: the clients table, then ids found only in orders
     ids = pd.Index(clients["client_id"]).append(lines.clients.difference(pd.Index(clients["client_id"]), sort=False))
     n, n_table = len(ids), len(clients)
-    row = ids.get_indexer(lines.clients)[lines.codes]
+    if known_ids is not None and lines.all_clients is known_ids:  # the rows are the shared ids themselves
+        row = lines.codes if lines.positions is None else lines.positions[lines.codes]
+    else:
+        row = ids.get_indexer(lines.clients)[lines.codes]
     day = lines.day
     month_ref = int(period_codes(lines.last_day, "M"))
     first_month = int(period_codes(lines.first_day, "M")) if len(day) else month_ref

@@ -165,6 +165,10 @@ class Lines:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     first_day: int = 0
     last_day: int = 0
+    # inside shared_codes, for Arrow text ids: the distinct ids of the whole orders table and
+    # the position of each of ``clients`` among them (None: ``clients`` is that table)
+    all_clients: pd.Index | None = None
+    positions: np.ndarray | None = None
 
     @property
     def n_clients(self) -> int:
@@ -363,16 +367,24 @@ def prepare_lines(
     all_kept = bool(keep.all())
 
     codes, clients = _client_codes(ids)
+    all_clients = clients if _SHARED.get() is not None and _is_arrow_text(clients) else None
+    positions = None
     if not all_kept:
         codes, stamp = codes[keep], stamp[keep]
         values = {name: v[keep] for name, v in values.items()}
-    # drop clients whose lines all fall outside the window (and unused categories)
-    present = np.bincount(codes, minlength=len(clients)) > 0
-    if not present.all():
+    # drop clients whose lines all fall outside the window (and unused categories); with
+    # every line kept and the ids factorised, every client has a line
+    if all_kept and not isinstance(ids.dtype, pd.CategoricalDtype):
+        present = None
+    else:
+        present = np.bincount(codes, minlength=len(clients)) > 0
+    if present is not None and not present.all():
         new_code = np.cumsum(present) - 1
         codes = new_code[codes]
         clients = clients[present]
-    lines = Lines(codes=codes, clients=clients, stamp=stamp, unit=unit, values=values)
+        positions = np.flatnonzero(present)
+    lines = Lines(codes=codes, clients=clients, stamp=stamp, unit=unit, values=values,
+                  all_clients=all_clients, positions=positions)
     if start is not None:
         lines.first_day = _day_number(start)
     elif len(stamp):
@@ -414,6 +426,40 @@ def period_labels(codes: np.ndarray, period: str) -> pd.arrays.PeriodArray:
     """Turn period ordinals from :func:`period_codes` back into pandas periods."""
     freq = {"W": "W-SUN", "M": "M", "Q": "Q-DEC"}[period]
     return pd.PeriodIndex.from_ordinals(np.asarray(codes, dtype=np.int64), freq=freq).array
+
+
+def _is_arrow_text(ids: pd.Index) -> bool:
+    import pyarrow as pa
+
+    arrow = getattr(ids.array, "_pa_array", None)
+    return arrow is not None and arrow.null_count == 0 and arrow.type in (pa.string(), pa.large_string())
+
+
+def client_sort_of(lines: Lines) -> np.ndarray:
+    """:func:`client_sort` of ``lines.clients``; inside :func:`shared_codes` from one sort of all ids.
+
+    The ids of the whole orders table are sorted once per report; the clients of a window
+    are a subset of them, and their order is read off that sort (text ids are unique and
+    sort by their bytes, so a subset sorts the same way).
+    """
+    if lines.all_clients is None:
+        return client_sort(lines.clients)
+    return subset_sort(shared_sort(lines.all_clients), lines.positions, len(lines.all_clients))
+
+
+def shared_sort(ids: pd.Index) -> np.ndarray:
+    """:func:`client_sort` of ``ids``, computed once per Arrow array inside :func:`shared_codes`."""
+    return _shared(ids, "sort", lambda: client_sort(ids))  # type: ignore[return-value]
+
+
+def subset_sort(full: np.ndarray, positions: np.ndarray | None, n_all: int) -> np.ndarray:
+    """The sort order of the ids at ``positions`` (increasing) of a list whose sort order is ``full``."""
+    if positions is None:
+        return full
+    where = np.full(n_all, -1, dtype=np.int64)
+    where[positions] = np.arange(len(positions))
+    mapped = where[full]
+    return mapped[mapped >= 0]
 
 
 def client_order(clients: pd.Index) -> np.ndarray:
