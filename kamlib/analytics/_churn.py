@@ -141,7 +141,7 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
         gaps = np.diff(ud)[same]
         gclient = uc[1:][same]
         if len(gaps):
-            k2 = np.sort(gclient * span + gaps, kind="stable")  # client-major runs: timsort merges them fast
+            k2 = np.sort(gclient * span + gaps)  # sorted values: stability does not matter, the SIMD sort is ~2x faster
             gsorted = k2 % span
             m = np.maximum(purchase_days - 1, 0)  # gaps per client: one fewer than its purchase days
             gstart = np.cumsum(m) - m
@@ -351,15 +351,15 @@ def _window_sums(h: _History, window_days: float) -> tuple[np.ndarray, np.ndarra
     ``before`` covers days (last − window, last − window/2], ``recent`` (last − window/2, last].
     """
     n = len(h.clients)
-    last = h.last_day[h.line_client]
-    rel = last - h.line_day  # days before the client's last purchase (NaN: no purchase)
+    rel = h.last_day[h.line_client] - h.line_day  # days before the client's last purchase (NaN: no purchase)
     half = window_days / 2.0
     with np.errstate(invalid="ignore"):
-        recent_mask = (rel >= 0) & (rel < half)
-        before_mask = (rel >= half) & (rel < window_days)
-    recent = np.bincount(h.line_client, weights=np.where(recent_mask, h.line_value, 0.0), minlength=n)
-    before = np.bincount(h.line_client, weights=np.where(before_mask, h.line_value, 0.0), minlength=n)
-    return before, recent
+        inside = (rel >= 0) & (rel < window_days)
+    # one sum per client and half: slot 2 × client (recent) or 2 × client + 1 (before); each
+    # client's lines are added in line order, as two masked sums would add them
+    slot = 2 * h.line_client[inside] + (rel[inside] >= half)
+    sums = np.bincount(slot, weights=h.line_value[inside], minlength=2 * n).reshape(n, 2)
+    return sums[:, 1].copy(), sums[:, 0].copy()
 
 
 def _segments(h: _History, columns: Sequence[str], clients: pd.DataFrame | None) -> pd.DataFrame:
