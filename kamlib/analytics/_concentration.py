@@ -466,12 +466,13 @@ def _concentration_from_totals(
     else:
         by_id = np.argsort(id_rank, kind="stable")
 
-    def sorted_by(key: np.ndarray) -> np.ndarray:
-        out = by_id[np.argsort(key[by_id], kind="stable")]
+    def sorted_by(key: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """The entities ``keep`` selects, in lexsort order (filtering first keeps that order)."""
+        out = by_id[keep[by_id]]
+        out = out[np.argsort(key[out], kind="stable")]
         return out[np.argsort(g_all[out], kind="stable")] if n_groups > 1 else out
 
-    order = sorted_by(-totals)
-    order = order[positive[order]]
+    order = sorted_by(-totals, positive)
     pos = entities.take(order).reset_index(drop=True)
     g = g_all[order]
     v = totals[order]
@@ -523,8 +524,7 @@ def _concentration_from_totals(
         summary[f"n_{level}"] = np.bincount(g, weights=dependency == t(label), minlength=n_groups).astype(np.int64)
 
     # excluded: zero or negative totals
-    ex_order = sorted_by(totals)
-    ex_order = ex_order[~positive[ex_order]]
+    ex_order = sorted_by(totals, ~positive)
     excluded = entities.take(ex_order).reset_index(drop=True)
     ex_totals = totals[ex_order]
     excluded["reason"] = np.where(ex_totals < 0, t("concentration.reason_negative"), t("concentration.reason_zero"))
