@@ -976,18 +976,32 @@ def _migration(ra: pd.DataFrame, rb: pd.DataFrame, a: tuple[pd.Timestamp, pd.Tim
     change_labels = pd.array([t("migration.up"), t("migration.down"), t("migration.same"), new, gone], dtype="str")
 
     # order: by period-A value (largest first), new clients last by period-B value; ties by client_id
+    # (A's rows come in A's order, nearly by value already: a stable sort of them is quick; the
+    # rows with equal period-A values, the new clients among them, are then put in order by
+    # period-B value and client_id)
     sort_a = np.where(in_a, value_a, -np.inf)
-    order = np.lexsort((-value_b, -sort_a))
-    sa, vb = sort_a[order], value_b[order]
-    tie = (sa[1:] == sa[:-1]) & (vb[1:] == vb[:-1])
-    if tie.any():  # equal values: by client_id ascending, sorting only the tied rows
+    order = np.argsort(-sort_a, kind="stable")
+    sa = sort_a[order]
+    tie = sa[1:] == sa[:-1]
+    if tie.any():
         tied = np.zeros(n, dtype=bool)
         tied[1:] |= tie
         tied[:-1] |= tie
         at = np.flatnonzero(tied)
         group = np.concatenate(([0], np.cumsum(~tie)))[at]
         rows = order[at]
-        order[at] = rows[np.lexsort((client_order(pd.Index(ids.take(rows))), group))]
+        rows = rows[np.lexsort((-value_b[rows], group))]
+        vb = value_b[rows]
+        same = (group[1:] == group[:-1]) & (vb[1:] == vb[:-1])
+        if same.any():  # equal in both periods: by client_id, sorting only those rows
+            both = np.zeros(len(rows), dtype=bool)
+            both[1:] |= same
+            both[:-1] |= same
+            at2 = np.flatnonzero(both)
+            group2 = np.concatenate(([0], np.cumsum(~same)))[at2]
+            rows2 = rows[at2]
+            rows[at2] = rows2[np.lexsort((client_order(pd.Index(ids.take(rows2))), group2))]
+        order[at] = rows
 
     merged = pd.DataFrame({
         "client_id": ids.take(order).reset_index(drop=True),
