@@ -36,6 +36,7 @@ from .._validate import (
 )
 from ..labels import t
 from ._measures_common import OrderKeys, as_columns, label_rank, missing_group_label
+from ._prep import shared_rank
 
 __all__ = ["churn_status", "churn_dynamics", "winback_list", "STATUSES"]
 
@@ -690,7 +691,9 @@ def winback_list(
         "trend": np.array([t(f"churn.trend_{c}") for c in _TRENDS], dtype=object)[trend_code],
     })
     out = out.loc[keep].reset_index(drop=True)
-    order = np.lexsort((label_rank(out["client_id"]), -out["revenue_at_stake"].to_numpy()))
+    id_rank = shared_rank(h.clients)  # inside the report: from the one sort of the ids
+    id_rank = label_rank(out["client_id"]) if id_rank is None else id_rank[keep]
+    order = np.lexsort((id_rank, -out["revenue_at_stake"].to_numpy()))
     out = out.take(order).reset_index(drop=True)
     if top is not None:
         out = out.head(int(top))

@@ -489,11 +489,10 @@ def _concentration_from_totals(
     last = rank == counts[g]
     cum_share[last] = 1.0  # exactly: the last client of a group closes it
 
-    dependency = np.select(
-        [share > critical, share > high, share > warning],
-        [t("dependency.critical"), t("dependency.high"), t("dependency.warning")],
-        t("dependency.normal"),
-    )
+    # the level of each client as an index into its four texts (no text array per client)
+    level_texts = [t("dependency.critical"), t("dependency.high"), t("dependency.warning"), t("dependency.normal")]
+    level = np.select([share > critical, share > high, share > warning], [0, 1, 2], 3)
+    dependency = pd.array(level_texts, dtype="str").take(level)
     per_client = pos.assign(share=share, cum_share=cum_share, rank=rank, dependency=dependency)
 
     # summary per group
@@ -520,8 +519,10 @@ def _concentration_from_totals(
     summary["equivalent_number"] = equivalent
     summary["pareto_n"] = pareto_n.astype(np.int64)
     summary["pareto_share"] = pareto_share
-    for level, label in (("warning", "dependency.warning"), ("high", "dependency.high"), ("critical", "dependency.critical")):
-        summary[f"n_{level}"] = np.bincount(g, weights=dependency == t(label), minlength=n_groups).astype(np.int64)
+    for level_name, label in (("warning", "dependency.warning"), ("high", "dependency.high"),
+                              ("critical", "dependency.critical")):
+        is_label = np.array([text == t(label) for text in level_texts])[level]
+        summary[f"n_{level_name}"] = np.bincount(g, weights=is_label, minlength=n_groups).astype(np.int64)
 
     # excluded: zero or negative totals
     ex_order = sorted_by(totals, ~positive)

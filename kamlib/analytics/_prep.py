@@ -452,6 +452,18 @@ def shared_sort(ids: pd.Index) -> np.ndarray:
     return _shared(ids, "sort", lambda: client_sort(ids))  # type: ignore[return-value]
 
 
+def shared_rank(ids: pd.Index) -> np.ndarray | None:
+    """Inside :func:`shared_codes`: the rank of each of the (unique, Arrow text) ids in ascending order.
+
+    From :func:`shared_sort`; None outside the block or for other ids (the caller ranks them).
+    """
+    if _SHARED.get() is None or not _is_arrow_text(ids):
+        return None
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[shared_sort(ids)] = np.arange(len(ids))
+    return rank
+
+
 def subset_sort(full: np.ndarray, positions: np.ndarray | None, n_all: int) -> np.ndarray:
     """The sort order of the ids at ``positions`` (increasing) of a list whose sort order is ``full``."""
     if positions is None:
