@@ -674,7 +674,7 @@ def abc_xyz_matrix(result: pd.DataFrame) -> AbcXyzMatrix:
     settings = _settings_of(result, "result")
     rows = _abc_labels()
     cols = [*_xyz_labels(), t("abc.insufficient_history")]
-    in_matrix = result[result["abc"].isin(rows) & result["xyz"].isin(cols)]
+    in_matrix = result.loc[result["abc"].isin(rows) & result["xyz"].isin(cols), ["abc", "xyz", "share"]]
     counts = (
         pd.crosstab(in_matrix["abc"], in_matrix["xyz"]).reindex(index=rows, columns=cols, fill_value=0)
         if len(in_matrix) else pd.DataFrame(0, index=rows, columns=cols)
