@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ._errors import KamArgumentError
@@ -280,9 +281,22 @@ def portfolio_report(
     >>> "<b>" in page, '<td>&lt;b&gt;</td>' in page   # the largest client, a key account: escaped
     (False, True)
     """
-    from .analytics._abc_xyz import abc_xyz
+    from .analytics._prep import shared_codes
 
     check_frame(orders, "orders")
+    with shared_codes():  # every analysis below numbers the same clients: do it once
+        return _portfolio_page(orders, clients, nps_responses, as_of=as_of, sources=sources, notes=notes,
+                               title=title, months=months, abc=abc, xyz=xyz, xyz_method=xyz_method,
+                               period=period, tables=tables)
+
+
+def _portfolio_page(orders: pd.DataFrame, clients: pd.DataFrame | None, nps_responses: pd.DataFrame | None, *,
+                    as_of: object | None, sources: Sequence[ReportSource], notes: Sequence[str], title: str | None,
+                    months: int | None, abc: tuple[float, float], xyz: tuple[float, float] | None,
+                    xyz_method: str, period: str, tables: dict | None) -> str:
+    """:func:`portfolio_report` once ``orders`` is known to be a DataFrame."""
+    from .analytics._abc_xyz import abc_xyz
+
     page = _Page(notes=list(notes))
     as_of_given = as_of is not None
     if as_of_given:
@@ -306,28 +320,41 @@ def portfolio_report(
     if clients is None:
         page.notes.append(t("cli_report.note_no_clients"))
 
-    from ._report_views import comparison_section, people_section, with_org
+    from ._report_views import comparison_section, org_columns, people_section, with_org
     from .analytics._abc_xyz import window_start
 
     abc_kwargs = {"abc": abc, "xyz": xyz, "method": xyz_method, "period": period}
     abc_result = _caught(page.notes, lambda: abc_xyz(orders, as_of=as_of, months=months, **abc_kwargs))
     start = window_start(as_of, months)
-    orders_w = orders if start is None else orders[orders["date"] >= start]
+    in_window = None if start is None else (orders["date"] >= start).to_numpy()
+    # the window's revenue; the window's lines themselves (client_id and revenue: the columns
+    # the sections read) are copied only for a section that needs them
+    revenue_w = orders["revenue"] if in_window is None else orders["revenue"][in_window]
+    window_lines: list[pd.DataFrame] = []
+
+    def orders_w() -> pd.DataFrame:
+        if not window_lines:
+            window_lines.append(orders if in_window is None else orders.loc[in_window, ["client_id", "revenue"]])
+        return window_lines[0]
+
     window = abc_result.attrs["window"]
     page.window = window
-    page.window_revenue = float(orders_w["revenue"].sum()) if len(orders_w) else 0.0
+    page.window_revenue = float(revenue_w.sum()) if len(revenue_w) else 0.0
 
     from .analytics._churn import winback_list
 
     wl = with_org(winback_list(orders, clients, as_of=as_of), clients)
-    key_html, keys = _key_accounts_section(orders, clients, as_of, months, orders_w)
+    key_html, keys = _key_accounts_section(orders, clients, as_of, months, page.window_revenue)
     page.add("key-accounts", t("cli_report.h_key_accounts"), key_html)
     page.add("abc-xyz", t("cli_report.h_abc_xyz"), _abc_xyz_section(abc_result, as_of))
-    page.add("concentration", t("cli_report.h_concentration"), _concentration_section(orders_w, clients, window))
+    concentration_w = _window_concentration(orders, in_window)
+    page.add("concentration", t("cli_report.h_concentration"),
+             _concentration_section(orders_w() if concentration_w is None else None, clients, window, concentration_w))
     page.add("winback", t("cli_report.h_winback"), _winback_section(wl, as_of))
-    page.add("people", t("report_views.h_people"), people_section(orders_w, clients, keys, wl))
+    page.add("people", t("report_views.h_people"),
+             people_section(orders_w() if org_columns(clients) else None, clients, keys, wl))
     page.add("comparison", t("report_views.h_comparison"),
-             _caught(page.notes, lambda: comparison_section(orders, as_of, months or 12, abc_kwargs)))
+             _caught(page.notes, lambda: comparison_section(orders, as_of, months or 12, abc_kwargs, abc_result)))
     if tables is not None:
         tables["abc_xyz"] = with_org(_with_names(abc_result, clients), clients)
         tables["winback"] = wl
@@ -351,7 +378,10 @@ def _load_summary_html(sources: Sequence[ReportSource]) -> str:
 
 def _summary_section(orders: pd.DataFrame, clients, as_of: pd.Timestamp, as_of_given: bool, page: _Page) -> str:
     revenue = float(orders["revenue"].sum()) if len(orders) else 0.0
-    n_clients = int(orders["client_id"].nunique())
+    from .analytics._prep import distinct_ids
+
+    known_ids = distinct_ids(orders["client_id"])  # from the codes the analyses shared
+    n_clients = int(orders["client_id"].nunique()) if known_ids is None else len(known_ids)
     first = orders["date"].min() if len(orders) else None
     as_of_text = t("cli_report.as_of_given" if as_of_given else "cli_report.as_of_default", date=_date(as_of))
     facts = [
@@ -401,7 +431,8 @@ def _client_headers(org: Sequence[str], has_name: bool) -> list[str]:
 
 
 def _key_accounts_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as_of: pd.Timestamp,
-                          months: int | None, orders_w: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+                          months: int | None, total: float) -> tuple[str, pd.DataFrame]:
+    """The key-accounts section; ``total`` is the revenue of the window."""
     from ._report_views import org_columns, with_org
     from .analytics._key_accounts import key_accounts
 
@@ -411,7 +442,6 @@ def _key_accounts_section(orders: pd.DataFrame, clients: pd.DataFrame | None, as
     keys = with_org(keys, clients)
     org = [c for c in org_columns(clients) if c in keys.columns]
     volume = int(keys["volume"].sum()) if len(keys) else 0
-    total = float(orders_w["revenue"].sum()) if len(orders_w) else 0.0
     key_share = float(keys["revenue"].sum()) / total if total and len(keys) else 0.0
     parts = [
         _p(t("report_views.key_intro")),
@@ -530,11 +560,29 @@ def _abc_xyz_section(result: pd.DataFrame, as_of: pd.Timestamp) -> str:
     return "\n".join(parts)
 
 
-def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, window: str = "") -> str:
+def _window_concentration(orders: pd.DataFrame, in_window: np.ndarray | None):
+    """``concentration`` of the window's lines from the client codes the analyses shared (None: not available)."""
+    from ._validate import check_numeric_column
+    from .analytics._concentration import _client_concentration
+    from .analytics._prep import _fixed_width_codes, _is_arrow_text, shared_sort
+
+    fast = _fixed_width_codes(orders["client_id"])  # inside the report: the shared codes, no new work
+    if fast is None:
+        return None
+    codes, ids = fast
+    values = check_numeric_column(orders, "revenue", argument="orders").to_numpy(dtype=np.float64)
+    if in_window is not None:
+        codes, values = codes[in_window], values[in_window]
+    return _client_concentration(codes, ids, values, shared_sort(ids) if _is_arrow_text(ids) else None)
+
+
+def _concentration_section(orders: pd.DataFrame, clients: pd.DataFrame | None, window: str = "",
+                           result=None) -> str:
+    """The concentration section; ``result`` is ``concentration(orders)`` when the caller has it."""
     from ._report_views import org_columns, with_org
     from .analytics._concentration import concentration
 
-    res = concentration(orders)
+    res = concentration(orders) if result is None else result
     s = res.summary.iloc[0]
     normal = t("dependency.normal")
     pareto_share = _pct(res.thresholds.get("pareto", 0.8), 0)

@@ -37,9 +37,12 @@ def with_org(frame: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
     return out
 
 
-def people_section(orders_w: pd.DataFrame, clients: pd.DataFrame | None, keys: pd.DataFrame,
+def people_section(orders_w: pd.DataFrame | None, clients: pd.DataFrame | None, keys: pd.DataFrame,
                    winback: pd.DataFrame) -> str:
-    """Per manager and per department: key accounts, revenue, share, at risk and lost with the money at stake."""
+    """Per manager and per department: key accounts, revenue, share, at risk and lost with the money at stake.
+
+    ``orders_w`` (the window's lines) may be None when ``clients`` has no manager or department.
+    """
     from ._report import _cell, _e, _money, _p, _pct, _table
 
     cols = org_columns(clients)
@@ -100,12 +103,24 @@ def people_section(orders_w: pd.DataFrame, clients: pd.DataFrame | None, keys: p
     return "\n".join(parts)
 
 
-def comparison_section(orders: pd.DataFrame, as_of: pd.Timestamp, months: int, abc_kwargs: dict) -> str:
-    """Last ``months`` months against the ``months`` before: revenue by ABC class, new and lost, migration."""
-    from ._report import _cell, _e, _facts, _money, _p, _pct, _table
-    from .analytics._abc_xyz import _abc_labels, class_migration
+def comparison_section(orders: pd.DataFrame, as_of: pd.Timestamp, months: int, abc_kwargs: dict,
+                       window_result: pd.DataFrame | None = None) -> str:
+    """Last ``months`` months against the ``months`` before: revenue by ABC class, new and lost, migration.
 
-    mig = class_migration(orders, as_of=as_of, months=months, **abc_kwargs)
+    ``window_result`` is the report's :func:`abc_xyz` result made with the same ``abc_kwargs``;
+    when its window is the later window of the comparison it is used for it, not computed again.
+    """
+    from ._report import _cell, _e, _facts, _money, _p, _pct, _table
+    from .analytics._abc_xyz import _abc_labels, _migration, _migration_windows, abc_xyz
+
+    a, b = _migration_windows(None, None, as_of, months, abc_kwargs)
+    ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_kwargs)
+    settings = window_result.attrs.get("abc_xyz", {}) if window_result is not None else {}
+    if settings.get("start") == b[0] and settings.get("as_of") == b[1]:
+        rb = window_result  # the same clients, classes and values: only the window's wording differs
+    else:
+        rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_kwargs)
+    mig = _migration(ra, rb, a, b)
     a, b = mig.period_a, mig.period_b
 
     def span(p: tuple[pd.Timestamp, pd.Timestamp]) -> str:

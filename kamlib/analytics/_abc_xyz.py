@@ -25,9 +25,13 @@ from ._prep import (
     check_cutoffs,
     check_period,
     check_window,
+    _fixed_width_codes,
     client_order,
+    client_sort,
+    client_sort_of,
     period_labels,
     prepare_lines,
+    shared_codes,
     to_timestamp,
 )
 
@@ -118,8 +122,10 @@ def _window_lines(lines: Any, start: pd.Timestamp) -> tuple[Any, np.ndarray]:
     codes = lines.codes[inside]
     present = np.bincount(codes, minlength=lines.n_clients) > 0
     new_code = np.cumsum(present) - 1
+    positions = np.flatnonzero(present) if lines.positions is None else lines.positions[present]
     out = Lines(codes=new_code[codes], clients=lines.clients[present], stamp=lines.stamp[inside], unit=lines.unit,
-                values={k: v[inside] for k, v in lines.values.items()})
+                values={k: v[inside] for k, v in lines.values.items()}, all_clients=lines.all_clients,
+                positions=positions)
     out.first_day, out.last_day = start_day, lines.last_day
     return out, before[present]
 
@@ -327,7 +333,7 @@ def abc_xyz(
     }
     stats = _client_stats(lines, v, period, ddof, before)
     result = _classify(lines.clients, stats, value, (a_cut, b_cut), (x_cut, y_cut), min_periods, cumulative,
-                       period, method)
+                       period, method, by_id=client_sort_of(lines))
     result.attrs["abc_xyz"] = settings
     result.attrs["window"] = window
     notes = []
@@ -456,6 +462,22 @@ def _rank_key(total: np.ndarray) -> np.ndarray:
     return np.round(total / quantum)
 
 
+def _value_order(clients: pd.Index, total: np.ndarray, ranked: np.ndarray,
+                 by_id: np.ndarray | None = None) -> np.ndarray:
+    """``np.lexsort((client_order(clients), -_rank_key(total), ~ranked))``, in fewer passes.
+
+    The same permutation (lexsort is a stable sort key by key, the last key first): the
+    clients sorted by id (``by_id``, :func:`client_sort` of ``clients`` when not given),
+    then one stable sort by value, then the ranked ones moved before the others keeping
+    their order.
+    """
+    if by_id is None:
+        by_id = client_sort(clients)
+    by_value = by_id[np.argsort(-_rank_key(total)[by_id], kind="stable")]
+    first = ranked[by_value]
+    return np.concatenate([by_value[first], by_value[~first]])
+
+
 def _classify(
     clients: pd.Index,
     stats: dict[str, Any],
@@ -466,12 +488,13 @@ def _classify(
     cumulative: str,
     period: str,
     method: str = "cv",
+    by_id: np.ndarray | None = None,
 ) -> pd.DataFrame:
     total, mean, sd, n_window = stats["total"], stats["mean"], stats["sd"], stats["n_window"]
     n = len(total)
     ranked = total > 0
     # order: ranked clients by value desc then client_id asc; then the rest the same way
-    order = np.lexsort((client_order(clients), -_rank_key(total), ~ranked))
+    order = _value_order(clients, total, ranked, by_id)
     n_ranked = int(ranked.sum())
     top = order[:n_ranked]
     ranked_total = float(total[top].sum())
@@ -514,32 +537,37 @@ def _classify(
     cell_names[:, 4] = t("abc.not_ranked")
     cell_names[3, :] = t("abc.not_ranked")
 
-    rank_col = pd.array(np.where(rank > 0, rank, 0), dtype="Int64")
-    rank_col[rank <= 0] = pd.NA
-    frame = pd.DataFrame(
+    # the columns are built in the final order (no DataFrame.take), the class texts by one take
+    # from their few labels (not a conversion of an object column per client)
+    o = order
+    rank_o = rank[o]
+    rank_col = pd.array(np.where(rank_o > 0, rank_o, 0), dtype="Int64")
+    rank_col[rank_o <= 0] = pd.NA
+    abc_o, xyz_o = abc_idx[o], xyz_idx[o]
+
+    def texts(names: np.ndarray, idx: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        return pd.array(names.tolist(), dtype="str").take(idx)
+
+    return pd.DataFrame(
         {
-            "client_id": clients,
-            value: total,
-            "share": share,
-            "cum_share": cum,
+            "client_id": clients.take(o),
+            value: total[o],
+            "share": share[o],
+            "cum_share": cum[o],
             "rank": rank_col,
-            "abc": abc_names[abc_idx],
-            "first_period": period_labels(stats["first"] + stats["p0"], period),
-            "n_periods": n_window.astype(np.int64),
-            "active_periods": stats["active"].astype(np.int64),
-            "frequency": frequency,
-            "mean": mean,
-            "sd": sd,
-            "cv": cv,
-            "xyz": xyz_names[xyz_idx],
-            "cell": cell_names[abc_idx, xyz_idx],
-            "ranked": ranked,
+            "abc": texts(abc_names, abc_o),
+            "first_period": period_labels(stats["first"][o] + stats["p0"], period),
+            "n_periods": n_window[o].astype(np.int64),
+            "active_periods": stats["active"][o].astype(np.int64),
+            "frequency": frequency[o],
+            "mean": mean[o],
+            "sd": sd[o],
+            "cv": cv[o],
+            "xyz": texts(xyz_names, xyz_o),
+            "cell": texts(cell_names.ravel(), abc_o * cell_names.shape[1] + xyz_o),
+            "ranked": ranked[o],
         }
     )
-    frame = frame.take(order).reset_index(drop=True)
-    for column in ("abc", "xyz", "cell"):
-        frame[column] = frame[column].astype("str")
-    return frame
 
 
 # --- the 3×3 matrix -----------------------------------------------------------------
@@ -646,7 +674,7 @@ def abc_xyz_matrix(result: pd.DataFrame) -> AbcXyzMatrix:
     settings = _settings_of(result, "result")
     rows = _abc_labels()
     cols = [*_xyz_labels(), t("abc.insufficient_history")]
-    in_matrix = result[result["abc"].isin(rows) & result["xyz"].isin(cols)]
+    in_matrix = result.loc[result["abc"].isin(rows) & result["xyz"].isin(cols), ["abc", "xyz", "share"]]
     counts = (
         pd.crosstab(in_matrix["abc"], in_matrix["xyz"]).reindex(index=rows, columns=cols, fill_value=0)
         if len(in_matrix) else pd.DataFrame(0, index=rows, columns=cols)
@@ -858,6 +886,16 @@ def class_migration(
     >>> class_migration(orders, as_of="2025-12-31").period_a[0].date()  # the 12 months before 2025
     datetime.date(2024, 1, 1)
     """
+    a, b = _migration_windows(period_a, period_b, as_of, months, abc_xyz_kwargs)
+    with shared_codes():  # both windows number the same clients: once
+        ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_xyz_kwargs)
+        rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_xyz_kwargs)
+    return _migration(ra, rb, a, b)
+
+
+def _migration_windows(period_a: object, period_b: object, as_of: object | None, months: int,
+                       abc_xyz_kwargs: dict[str, Any]) -> tuple[tuple[pd.Timestamp, pd.Timestamp], ...]:
+    """The checked windows ``(a, b)`` of :func:`class_migration`, each ``(first day, last day)``."""
     for fixed in ("start", "months_a"):
         if fixed in abc_xyz_kwargs:
             raise KamArgumentError(t("class_errors.migration_fixed", argument=fixed))
@@ -879,34 +917,102 @@ def class_migration(
     if period_a is not None and abs(len_a - len_b) > 3:  # by months: equal by construction (as_of may cut the last)
         raise KamArgumentError(t("window.unequal", a=len_a, b=len_b, months=months,
                                  a_text=f"{a[0].date()}…{a[1].date()}", b_text=f"{b[0].date()}…{b[1].date()}"))
-    ra = abc_xyz(orders, start=a[0], as_of=a[1], **abc_xyz_kwargs)
-    rb = abc_xyz(orders, start=b[0], as_of=b[1], **abc_xyz_kwargs)
-    value = ra.attrs["abc_xyz"]["value"]
+    return a, b
 
-    keep = ["client_id", value, "abc", "cell"]
-    merged = ra[keep].merge(rb[keep], on="client_id", how="outer", suffixes=("_a", "_b"), sort=False)
+
+def _str_column(values: pd.Series, at: np.ndarray, n: int, fill: str) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``n`` rows: ``values`` at the positions ``at``, ``fill`` everywhere else.
+
+    The values are few distinct labels (classes, cells): they are numbered, and the column is
+    one ``take`` from the labels.
+    """
+    codes, labels = pd.factorize(values, use_na_sentinel=False)
+    full = np.full(n, len(labels), dtype=np.intp)
+    full[at] = codes
+    return pd.array([*labels, fill], dtype="str").take(full)
+
+
+def _migration(ra: pd.DataFrame, rb: pd.DataFrame, a: tuple[pd.Timestamp, pd.Timestamp],
+               b: tuple[pd.Timestamp, pd.Timestamp]) -> ClassMigration:
+    """:class:`ClassMigration` from the :func:`abc_xyz` results of window A and window B.
+
+    The outer join of the two client lists, with arrays: the clients of A in their order,
+    then those only in B; one factorisation of the ids finds each B client's row.
+    """
+    value = ra.attrs["abc_xyz"]["value"]
     new, gone = t("migration.new"), t("migration.gone")
-    in_a = merged["abc_a"].notna()
-    in_b = merged["abc_b"].notna()
-    for column in ("abc_a", "cell_a"):
-        merged[column] = merged[column].where(in_a, new)
-    for column in ("abc_b", "cell_b"):
-        merged[column] = merged[column].where(in_b, gone)
-    merged[[f"{value}_a", f"{value}_b"]] = merged[[f"{value}_a", f"{value}_b"]].fillna(0.0)
+    ids_a = ra["client_id"].reset_index(drop=True)
+    ids_b = rb["client_id"].reset_index(drop=True)
+    n_a = len(ids_a)
+    both = pd.concat([ids_a, ids_b], ignore_index=True)
+    fast = _fixed_width_codes(both)  # ids like "C000123": several times faster than hashing text
+    codes = fast[0] if fast is not None else pd.factorize(both)[0]
+    row_b = np.asarray(codes[n_a:], dtype=np.intp)  # each B client's row; ids are unique in each window
+    only_b = row_b >= n_a
+    ids = pd.concat([ids_a, ids_b[only_b]], ignore_index=True)
+    n = len(ids)
+    row_a = np.arange(n_a)
+    in_a = np.arange(n) < n_a
+    in_b = np.zeros(n, dtype=bool)
+    in_b[row_b] = True
+    value_a = np.zeros(n)
+    value_a[:n_a] = ra[value].to_numpy(dtype=np.float64)
+    value_b = np.zeros(n)
+    value_b[row_b] = rb[value].to_numpy(dtype=np.float64)
 
     level = {name: i for i, name in enumerate(_abc_labels())}
     worst = len(level)  # "not ranked" ranks below C
-    rank_a = merged["abc_a"].map(level).fillna(worst)
-    rank_b = merged["abc_b"].map(level).fillna(worst)
-    change = np.where(rank_b < rank_a, t("migration.up"), np.where(rank_b > rank_a, t("migration.down"), t("migration.same")))
-    change = np.where(~in_a, new, np.where(~in_b, gone, change))
-    merged["abc_change"] = pd.array(change, dtype="str")
+
+    def class_rank(abc: pd.Series) -> np.ndarray:
+        codes, labels = pd.factorize(abc, use_na_sentinel=False)
+        return np.array([level.get(label, worst) for label in labels], dtype=np.float64)[codes]
+
+    rank_a = np.full(n, float(worst))
+    rank_a[:n_a] = class_rank(ra["abc"])
+    rank_b = np.full(n, float(worst))
+    rank_b[row_b] = class_rank(rb["abc"])
+    change = np.where(rank_b < rank_a, 0, np.where(rank_b > rank_a, 1, 2))
+    change = np.where(~in_a, 3, np.where(~in_b, 4, change))
+    change_labels = pd.array([t("migration.up"), t("migration.down"), t("migration.same"), new, gone], dtype="str")
 
     # order: by period-A value (largest first), new clients last by period-B value; ties by client_id
-    merged["_sort_a"] = np.where(in_a, merged[f"{value}_a"], -np.inf)
-    merged = merged.sort_values(["_sort_a", f"{value}_b", "client_id"], ascending=[False, False, True],
-                                kind="mergesort").drop(columns="_sort_a").reset_index(drop=True)
-    merged = merged[["client_id", "cell_a", "cell_b", "abc_a", "abc_b", f"{value}_a", f"{value}_b", "abc_change"]]
+    # (A's rows come in A's order, nearly by value already: a stable sort of them is quick; the
+    # rows with equal period-A values, the new clients among them, are then put in order by
+    # period-B value and client_id)
+    sort_a = np.where(in_a, value_a, -np.inf)
+    order = np.argsort(-sort_a, kind="stable")
+    sa = sort_a[order]
+    tie = sa[1:] == sa[:-1]
+    if tie.any():
+        tied = np.zeros(n, dtype=bool)
+        tied[1:] |= tie
+        tied[:-1] |= tie
+        at = np.flatnonzero(tied)
+        group = np.concatenate(([0], np.cumsum(~tie)))[at]
+        rows = order[at]
+        rows = rows[np.lexsort((-value_b[rows], group))]
+        vb = value_b[rows]
+        same = (group[1:] == group[:-1]) & (vb[1:] == vb[:-1])
+        if same.any():  # equal in both periods: by client_id, sorting only those rows
+            both = np.zeros(len(rows), dtype=bool)
+            both[1:] |= same
+            both[:-1] |= same
+            at2 = np.flatnonzero(both)
+            group2 = np.concatenate(([0], np.cumsum(~same)))[at2]
+            rows2 = rows[at2]
+            rows[at2] = rows2[np.lexsort((client_order(pd.Index(ids.take(rows2))), group2))]
+        order[at] = rows
+
+    merged = pd.DataFrame({
+        "client_id": ids.take(order).reset_index(drop=True),
+        "cell_a": _str_column(ra["cell"], row_a, n, new).take(order),
+        "cell_b": _str_column(rb["cell"], row_b, n, gone).take(order),
+        "abc_a": _str_column(ra["abc"], row_a, n, new).take(order),
+        "abc_b": _str_column(rb["abc"], row_b, n, gone).take(order),
+        f"{value}_a": value_a[order],
+        f"{value}_b": value_b[order],
+        "abc_change": change_labels.take(change[order]),
+    })
 
     cells = [a_ + x_ for a_ in _abc_labels() for x_ in _xyz_labels()]
     seen_a, seen_b = set(merged["cell_a"].unique()), set(merged["cell_b"].unique())  # once, not per cell

@@ -36,6 +36,7 @@ from .._validate import (
 )
 from ..labels import t
 from ._measures_common import OrderKeys, as_columns, label_rank, missing_group_label
+from ._prep import shared_rank
 
 __all__ = ["churn_status", "churn_dynamics", "winback_list", "STATUSES"]
 
@@ -89,9 +90,10 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
         line_client, line_day, line_value = ccodes_all, day_all, vals_all
     else:
         line_client, line_day, line_value = ccodes_all[in_window], day_all[in_window], vals_all[in_window]
-    # clients that exist as of as_of (a client whose first line is later is not a client yet)
-    present = np.bincount(line_client, minlength=len(uniques_all)) > 0
-    if present.all():
+    # clients that exist as of as_of (a client whose first line is later is not a client yet);
+    # with every line kept, every distinct id has one (no empty ids: checked above)
+    present = None if line_client is ccodes_all else np.bincount(line_client, minlength=len(uniques_all)) > 0
+    if present is None or present.all():
         clients_idx = uniques_all
     else:
         remap = np.cumsum(present) - 1
@@ -140,9 +142,9 @@ def _history(orders: pd.DataFrame, as_of: pd.Timestamp, value: str, clients: pd.
         gaps = np.diff(ud)[same]
         gclient = uc[1:][same]
         if len(gaps):
-            k2 = np.sort(gclient * span + gaps, kind="stable")  # client-major runs: timsort merges them fast
+            k2 = np.sort(gclient * span + gaps)  # sorted values: stability does not matter, the SIMD sort is ~2x faster
             gsorted = k2 % span
-            m = np.bincount(gclient, minlength=n)
+            m = np.maximum(purchase_days - 1, 0)  # gaps per client: one fewer than its purchase days
             gstart = np.cumsum(m) - m
             ok = m > 0
             lo = gsorted[gstart[ok] + (m[ok] - 1) // 2]
@@ -350,15 +352,15 @@ def _window_sums(h: _History, window_days: float) -> tuple[np.ndarray, np.ndarra
     ``before`` covers days (last − window, last − window/2], ``recent`` (last − window/2, last].
     """
     n = len(h.clients)
-    last = h.last_day[h.line_client]
-    rel = last - h.line_day  # days before the client's last purchase (NaN: no purchase)
+    rel = h.last_day[h.line_client] - h.line_day  # days before the client's last purchase (NaN: no purchase)
     half = window_days / 2.0
     with np.errstate(invalid="ignore"):
-        recent_mask = (rel >= 0) & (rel < half)
-        before_mask = (rel >= half) & (rel < window_days)
-    recent = np.bincount(h.line_client, weights=np.where(recent_mask, h.line_value, 0.0), minlength=n)
-    before = np.bincount(h.line_client, weights=np.where(before_mask, h.line_value, 0.0), minlength=n)
-    return before, recent
+        inside = (rel >= 0) & (rel < window_days)
+    # one sum per client and half: slot 2 × client (recent) or 2 × client + 1 (before); each
+    # client's lines are added in line order, as two masked sums would add them
+    slot = 2 * h.line_client[inside] + (rel[inside] >= half)
+    sums = np.bincount(slot, weights=h.line_value[inside], minlength=2 * n).reshape(n, 2)
+    return sums[:, 1].copy(), sums[:, 0].copy()
 
 
 def _segments(h: _History, columns: Sequence[str], clients: pd.DataFrame | None) -> pd.DataFrame:
@@ -561,6 +563,7 @@ def churn_dynamics(
 # --------------------------------------------------------------------------------------------
 
 _CLIENT_INFO = ("name", "client_type", "manager", "department", "region")
+_TRENDS = ("short_history", "rising", "falling", "stable")
 
 
 def winback_list(
@@ -667,10 +670,10 @@ def winback_list(
     short = h.first_day > h.last_day - window_days  # the client started inside the window
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(before > 0, recent / before - 1.0, np.nan)
-        trend_code = np.select(
+        trend_code = np.select(  # index into _TRENDS
             [short, before <= 0, pct < falling, pct > rising],
-            ["short_history", "rising", "falling", "rising"],
-            "stable",
+            [0, 1, 2, 1],
+            3,
         )
         overdue = st["since"] / h.usual_gap
     out = pd.DataFrame({
@@ -685,15 +688,17 @@ def winback_list(
         "revenue_before": before,
         "revenue_recent": recent,
         "trend_pct": np.where(short, np.nan, pct),
-        "trend": pd.Series(trend_code).map({c: t(f"churn.trend_{c}") for c in pd.unique(trend_code)}).to_numpy(),
+        "trend": np.array([t(f"churn.trend_{c}") for c in _TRENDS], dtype=object)[trend_code],
     })
     out = out.loc[keep].reset_index(drop=True)
-    order = np.lexsort((label_rank(out["client_id"]), -out["revenue_at_stake"].to_numpy()))
+    id_rank = shared_rank(h.clients)  # inside the report: from the one sort of the ids
+    id_rank = label_rank(out["client_id"]) if id_rank is None else id_rank[keep]
+    order = np.lexsort((id_rank, -out["revenue_at_stake"].to_numpy()))
     out = out.take(order).reset_index(drop=True)
     if top is not None:
         out = out.head(int(top))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    out["note"] = [_note(r) for r in out.itertuples(index=False)]
+    out["note"] = _notes(out).tolist()
     if clients is not None:
         info = [c for c in _CLIENT_INFO if c in clients.columns]
         if info:
@@ -704,7 +709,7 @@ def winback_list(
 
 
 def _note(row) -> str:
-    """One sentence of what the data says about a win-back candidate (rows of the final list only)."""
+    """One sentence of what the data says about a win-back candidate (one row; :func:`_notes` for many)."""
     if pd.isna(row.usual_gap_days):
         base = t("churn.note_one_off", days=row.days_since_last)
     else:
@@ -713,3 +718,80 @@ def _note(row) -> str:
     if not pd.isna(row.trend_pct):
         base += "; " + t("churn.note_trend", pct=f"{row.trend_pct:+.0%}")
     return base
+
+
+def _notes(out: pd.DataFrame) -> np.ndarray:
+    """:func:`_note` of every row of the win-back list, as an object array of str.
+
+    The same text, built per distinct value instead of per row: each number is formatted
+    once per distinct value and the sentences are put together with array concatenation
+    (200 k rows: ~0.1 s instead of ~1.3 s).
+    """
+    n = len(out)
+    notes = np.empty(n, dtype=object)
+    if not n:
+        return notes
+    days = out["days_since_last"].array
+    gap = out["usual_gap_days"].to_numpy(dtype=np.float64)
+    one_off = np.isnan(gap)
+    rhythm = ~one_off
+    if one_off.any():
+        notes[one_off] = _label_rows("churn.note_one_off", int(one_off.sum()), days=days[one_off])
+    if rhythm.any():
+        gaps = _formatted(out["gaps_overdue"].to_numpy(dtype=np.float64)[rhythm], ".1f")
+        notes[rhythm] = _label_rows("churn.note_rhythm", int(rhythm.sum()), days=days[rhythm], gaps=gaps,
+                                    gap=_formatted(gap[rhythm], ".0f"))
+    pct = out["trend_pct"].to_numpy(dtype=np.float64)
+    trend = ~np.isnan(pct)
+    if trend.any():
+        notes[trend] = notes[trend] + _label_rows("churn.note_trend", int(trend.sum()), prefix="; ",
+                                                  pct=_formatted(pct[trend], "+.0%"))
+    return notes
+
+
+def _distinct(values) -> tuple[np.ndarray, list]:
+    """Codes (0 … k-1) and the k distinct values of a column; an empty cell is a value of its own.
+
+    Floats are told apart by their bits, so -0.0 and 0.0 (which print differently) stay apart.
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        codes, bits = pd.factorize(values.astype(np.float64, copy=False).view(np.int64))
+        return codes, bits.view(np.float64).tolist()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniques = list(uniques)
+    missing = codes < 0
+    if missing.any():
+        uniques.append(values[int(np.argmax(missing))])  # the empty cell as it is (NaN, None, NA)
+        codes = np.where(missing, len(uniques) - 1, codes)
+    return codes, uniques
+
+
+def _formatted(values, spec: str) -> np.ndarray:
+    """``format(v, spec)`` of every value, as an object array, computed once per distinct value."""
+    codes, uniques = _distinct(values)
+    return np.array([format(v, spec) for v in uniques], dtype=object)[codes] if len(codes) else np.empty(0, object)
+
+
+def _label_rows(key: str, n: int, prefix: str = "", **columns) -> np.ndarray:
+    """``prefix + t(key, **row)`` for ``n`` rows whose values are given as columns: an object array of str.
+
+    The label's text is split into its literal parts and ``{fields}``; each field is
+    formatted (with its format spec and conversion) once per distinct value of its column,
+    with the literal text before it, so a row costs one concatenation per field.
+    """
+    import string
+
+    convert = {None: lambda v: v, "s": str, "r": repr, "a": ascii}
+    out = None
+    text = prefix
+    for literal, field, spec, conversion in string.Formatter().parse(t(key)):
+        text += literal
+        if field is None:
+            continue
+        codes, uniques = _distinct(columns[field])
+        texts = np.array([text + format(convert[conversion](v), spec or "") for v in uniques], dtype=object)
+        out = texts[codes] if out is None else out + texts[codes]
+        text = ""
+    if out is None:
+        out = np.full(n, "", dtype=object)
+    return out + text if text else out

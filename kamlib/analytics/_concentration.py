@@ -31,6 +31,7 @@ from .._validate import (
 )
 from ..labels import t
 from ._measures_common import OrderKeys, label_rank, missing_group_label, number, percent
+from ._prep import subset_sort
 
 __all__ = ["concentration", "lose_client_scenario", "ConcentrationResult", "ScenarioResult", "hhi_label"]
 
@@ -386,6 +387,39 @@ def concentration(
     )
 
 
+def _client_concentration(codes: np.ndarray, clients: pd.Index, values: np.ndarray,
+                          id_order: np.ndarray | None = None) -> ConcentrationResult:
+    """``concentration(orders)`` (by client, default levels) from the lines' client codes.
+
+    ``codes[i]`` numbers the client of line ``i`` in ``clients``; clients without a line are
+    left out. For the report, whose analyses share the codes of the whole orders table: the
+    window's lines need not be numbered again. The same sums (``np.bincount`` adds each
+    client's lines in line order, as :func:`concentration` does) and the same result: the
+    order of the entities does not matter, the result is sorted by value and client_id.
+    ``id_order`` is :func:`~kamlib.analytics._prep.client_sort` of ``clients`` when the
+    caller has it.
+
+    Examples
+    --------
+    >>> r = _client_concentration(np.array([1, 0, 1]), pd.Index(["a", "b", "c"]), np.array([5.0, 3.0, 2.0]))
+    >>> r.clients[["client_id", "revenue", "share"]]
+      client_id  revenue  share
+    0         b      7.0    0.7
+    1         a      3.0    0.3
+    """
+    defaults = concentration.__kwdefaults__
+    totals = np.bincount(codes, weights=values, minlength=len(clients))
+    present = np.bincount(codes, minlength=len(clients)) > 0
+    entities = pd.DataFrame({"client_id": clients[present]}).assign(revenue=totals[present])
+    if id_order is not None and not present.all():
+        id_order = subset_sort(id_order, np.flatnonzero(present), len(clients))
+    return _concentration_from_totals(
+        entities, by="client_id", within=None, value="revenue",
+        levels=(defaults["warning"], defaults["high"], defaults["critical"]), pareto=defaults["pareto"],
+        top=_check_top(defaults["top"]), id_order=id_order,
+    )
+
+
 def _concentration_from_totals(
     entities: pd.DataFrame,
     *,
@@ -395,8 +429,13 @@ def _concentration_from_totals(
     levels: tuple[float, float, float],
     pareto: float,
     top: tuple[int, ...],
+    id_order: np.ndarray | None = None,
 ) -> ConcentrationResult:
-    """All measures from one row per entity (``[within,] by, value``)."""
+    """All measures from one row per entity (``[within,] by, value``).
+
+    ``id_order``: the positions of the entities in ascending ``by`` order when the caller
+    knows them (the ids are then all different).
+    """
     warning, high, critical = levels
     totals = entities[value].to_numpy(dtype=np.float64)
     if within is not None:
@@ -415,9 +454,25 @@ def _concentration_from_totals(
     sorted_labels = glabels.take(gorder)
 
     positive = totals > 0
-    id_rank = label_rank(entities[by])
-    order = np.lexsort((id_rank, -totals, g_all))
-    order = order[positive[order]]
+    # np.lexsort((id_rank, key, g_all)) as stable sorts, the last key first (the same permutation):
+    # entities by id (the inverse of the ranks when they are all different), then by the key,
+    # then by group (only when there are several)
+    id_rank = None if id_order is not None else label_rank(entities[by])
+    if id_order is not None:
+        by_id = id_order
+    elif len(id_rank) and id_rank.max() == len(id_rank) - 1:  # dense ranks 0 … n-1: a permutation
+        by_id = np.empty(len(id_rank), dtype=np.int64)
+        by_id[id_rank] = np.arange(len(id_rank))
+    else:
+        by_id = np.argsort(id_rank, kind="stable")
+
+    def sorted_by(key: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """The entities ``keep`` selects, in lexsort order (filtering first keeps that order)."""
+        out = by_id[keep[by_id]]
+        out = out[np.argsort(key[out], kind="stable")]
+        return out[np.argsort(g_all[out], kind="stable")] if n_groups > 1 else out
+
+    order = sorted_by(-totals, positive)
     pos = entities.take(order).reset_index(drop=True)
     g = g_all[order]
     v = totals[order]
@@ -434,11 +489,10 @@ def _concentration_from_totals(
     last = rank == counts[g]
     cum_share[last] = 1.0  # exactly: the last client of a group closes it
 
-    dependency = np.select(
-        [share > critical, share > high, share > warning],
-        [t("dependency.critical"), t("dependency.high"), t("dependency.warning")],
-        t("dependency.normal"),
-    )
+    # the level of each client as an index into its four texts (no text array per client)
+    level_texts = [t("dependency.critical"), t("dependency.high"), t("dependency.warning"), t("dependency.normal")]
+    level = np.select([share > critical, share > high, share > warning], [0, 1, 2], 3)
+    dependency = pd.array(level_texts, dtype="str").take(level)
     per_client = pos.assign(share=share, cum_share=cum_share, rank=rank, dependency=dependency)
 
     # summary per group
@@ -465,12 +519,13 @@ def _concentration_from_totals(
     summary["equivalent_number"] = equivalent
     summary["pareto_n"] = pareto_n.astype(np.int64)
     summary["pareto_share"] = pareto_share
-    for level, label in (("warning", "dependency.warning"), ("high", "dependency.high"), ("critical", "dependency.critical")):
-        summary[f"n_{level}"] = np.bincount(g, weights=dependency == t(label), minlength=n_groups).astype(np.int64)
+    for level_name, label in (("warning", "dependency.warning"), ("high", "dependency.high"),
+                              ("critical", "dependency.critical")):
+        is_label = np.array([text == t(label) for text in level_texts])[level]
+        summary[f"n_{level_name}"] = np.bincount(g, weights=is_label, minlength=n_groups).astype(np.int64)
 
     # excluded: zero or negative totals
-    ex_order = np.lexsort((id_rank, totals, g_all))
-    ex_order = ex_order[~positive[ex_order]]
+    ex_order = sorted_by(totals, ~positive)
     excluded = entities.take(ex_order).reset_index(drop=True)
     ex_totals = totals[ex_order]
     excluded["reason"] = np.where(ex_totals < 0, t("concentration.reason_negative"), t("concentration.reason_zero"))

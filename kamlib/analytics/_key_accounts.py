@@ -29,7 +29,8 @@ import pandas as pd
 from .._errors import KamArgumentError, KamDataError, KamDataWarning
 from .._validate import check_choice, check_columns, check_frame, check_number, check_unique, first_rows
 from ..labels import t
-from ._prep import period_codes, period_start_day, prepare_lines, to_timestamp
+from ._abc_xyz import _DENSE_CELLS
+from ._prep import distinct_ids, period_codes, period_start_day, prepare_lines, to_timestamp
 
 __all__ = ["key_accounts"]
 
@@ -193,13 +194,18 @@ def key_accounts(
     new client since 2025-06-01
     16.0 % of the profit (at least 10.0 %)
     """
-    if clients is None:
+    own_clients = clients is None  # the distinct ids of orders: unique by construction
+    known_ids = None
+    if own_clients:
         check_frame(orders, "orders")
         check_columns(orders, ["client_id"], argument="orders")
-        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())})
+        known_ids = distinct_ids(orders["client_id"])  # inside the report: from the shared codes
+        clients = pd.DataFrame({"client_id": pd.unique(orders["client_id"].dropna())
+                                if known_ids is None else known_ids})
     check_frame(clients, "clients")
     check_columns(clients, ["client_id"], argument="clients")
-    check_unique(clients, ["client_id"], argument="clients")
+    if not own_clients:
+        check_unique(clients, ["client_id"], argument="clients")
     check_number(share, "share", minimum=0, maximum=1, strict_minimum=True)
     check_choice(level, "level", ("company", "department", "manager"))
     check_number(potential_ratio, "potential_ratio", minimum=1)
@@ -231,7 +237,10 @@ def key_accounts(
     # rows: the clients table, then ids found only in orders
     ids = pd.Index(clients["client_id"]).append(lines.clients.difference(pd.Index(clients["client_id"]), sort=False))
     n, n_table = len(ids), len(clients)
-    row = ids.get_indexer(lines.clients)[lines.codes]
+    if known_ids is not None and lines.all_clients is known_ids:  # the rows are the shared ids themselves
+        row = lines.codes if lines.positions is None else lines.positions[lines.codes]
+    else:
+        row = ids.get_indexer(lines.clients)[lines.codes]
     day = lines.day
     month_ref = int(period_codes(lines.last_day, "M"))
     first_month = int(period_codes(lines.first_day, "M")) if len(day) else month_ref
@@ -256,15 +265,24 @@ def key_accounts(
     with np.errstate(invalid="ignore", divide="ignore"):
         client_share = np.where(known & (total_of_row > 0), revenue / total_of_row, np.nan)
     # --- regular: months with a purchase within the client's own active window
+    # (months are needed for the window's lines only: a line before the window only says
+    # that the client's own window starts with the window)
     window_month0 = month_ref - n_months + 1
-    line_month = period_codes(day, "M")
+    row_w = row[in_window]
+    month_w = period_codes(day[in_window], "M")
     first_month_row = np.full(n, month_ref + 1, dtype=np.int64)
-    np.minimum.at(first_month_row, row, line_month)
+    np.minimum.at(first_month_row, row_w, month_w)
+    first_month_row[np.bincount(row[~in_window], minlength=n) > 0] = window_month0
     own_first = np.maximum(first_month_row, window_month0)
     own_span = np.maximum(month_ref - own_first + 1, 1)
-    cell = row[in_window].astype(np.int64) * n_months + (line_month[in_window] - window_month0)
-    uniq, inverse = np.unique(cell, return_inverse=True)
-    cell_sum = np.bincount(inverse.ravel(), weights=lines.values["revenue"][in_window], minlength=len(uniq))
+    cell = row_w.astype(np.int64) * n_months + (month_w - window_month0)
+    revenue_w = lines.values["revenue"][in_window]
+    if n * n_months <= _DENSE_CELLS:  # one slot per client × month: no sort
+        uniq = np.flatnonzero(np.bincount(cell, minlength=n * n_months))
+        cell_sum = np.bincount(cell, weights=revenue_w, minlength=n * n_months)[uniq]
+    else:
+        uniq, inverse = np.unique(cell, return_inverse=True)
+        cell_sum = np.bincount(inverse.ravel(), weights=revenue_w, minlength=len(uniq))
     active_months = np.bincount(uniq[cell_sum > 0] // n_months, minlength=n)
     regular = (active_months / own_span >= regular_share - 1e-9) if regular_share is not None else np.ones(n, bool)
     volume = (np.nan_to_num(client_share, nan=0.0) > share) & regular
@@ -286,8 +304,8 @@ def key_accounts(
         potential_revenue[:n_table] = pot.to_numpy(dtype=float, na_value=np.nan)
     # what the client buys a year: the last 12 months of its own active window, scaled to a year
     year_first = np.maximum(own_first, month_ref - 11)
-    in_year = in_window & (line_month >= year_first[row])
-    yearly = np.bincount(row[in_year], weights=lines.values["revenue"][in_year], minlength=n) * 12 / np.maximum(
+    in_year = month_w >= year_first[row_w]  # of the window's lines
+    yearly = np.bincount(row_w[in_year], weights=revenue_w[in_year], minlength=n) * 12 / np.maximum(
         month_ref - year_first + 1, 1)
     group_yearly = total_of_row * 12 / n_months
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -169,6 +169,15 @@ def label_rank(values: pd.Index | pd.Series | np.ndarray) -> np.ndarray:
     label, ascending). Values of mixed types compare as text; empty cells rank last.
     """
     values = pd.Index(values)
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None and arrow.null_count == 0 and len(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if arrow.type in (pa.string(), pa.large_string()):  # text: sorts by UTF-8 bytes = by code points
+            # (the order pandas sorts Arrow text in); a dense rank without hashing the values
+            ranks = pc.rank(arrow.combine_chunks(), sort_keys="ascending", tiebreaker="dense")
+            return ranks.to_numpy().astype(np.int64) - 1
     try:
         codes, _ = pd.factorize(values, sort=True)
     except TypeError:

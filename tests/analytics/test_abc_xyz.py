@@ -415,6 +415,64 @@ def test_class_migration_with_date_pairs_and_errors():
         kamlib.class_migration(orders, "2024", "last year")
 
 
+def _merged_by_pandas(ra: pd.DataFrame, rb: pd.DataFrame) -> pd.DataFrame:
+    """The migration table the obvious way: an outer merge, labels filled in, one sort_values."""
+    keep = ["client_id", "revenue", "abc", "cell"]
+    m = ra[keep].merge(rb[keep], on="client_id", how="outer", suffixes=("_a", "_b"))
+    in_a, in_b = m["abc_a"].notna(), m["abc_b"].notna()
+    for col in ("abc_a", "cell_a"):
+        m[col] = m[col].where(in_a, "new")
+    for col in ("abc_b", "cell_b"):
+        m[col] = m[col].where(in_b, "gone")
+    m[["revenue_a", "revenue_b"]] = m[["revenue_a", "revenue_b"]].fillna(0.0)
+    level = {"A": 0, "B": 1, "C": 2}
+    ra_, rb_ = m["abc_a"].map(level).fillna(3), m["abc_b"].map(level).fillna(3)
+    change = np.where(rb_ < ra_, "up", np.where(rb_ > ra_, "down", "same"))
+    m["abc_change"] = np.where(~in_a, "new", np.where(~in_b, "gone", change))
+    m["_a"] = np.where(in_a, m["revenue_a"], -np.inf)
+    m = m.sort_values(["_a", "revenue_b", "client_id"], ascending=[False, False, True], kind="mergesort")
+    cols = ["client_id", "cell_a", "cell_b", "abc_a", "abc_b", "revenue_a", "revenue_b", "abc_change"]
+    return m[cols].reset_index(drop=True)
+
+
+def test_class_migration_matches_a_plain_pandas_merge_with_many_ties():
+    # 300 clients, amounts from a few round values: many clients tie on both windows' revenue
+    # (and the new and gone ones on one), so the order comes down to client_id
+    rng = np.random.default_rng(7)
+    n = 3000
+    orders = pd.DataFrame({
+        "client_id": [f"k{i:03d}" for i in rng.integers(0, 300, n)],
+        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 731, n), unit="D"),
+        "revenue": rng.choice([10.0, 20.0, 50.0, -5.0], n),
+    })
+    m = kamlib.class_migration(orders, as_of="2025-12-31", min_periods=1)
+    ra = kamlib.abc_xyz(orders, start="2024-01-01", as_of="2024-12-31", min_periods=1)
+    rb = kamlib.abc_xyz(orders, start="2025-01-01", as_of="2025-12-31", min_periods=1)
+    expected = _merged_by_pandas(ra, rb)
+    got = m.clients.astype({c: object for c in expected.columns if expected[c].dtype != float})
+    pd.testing.assert_frame_equal(got, expected.astype({c: object for c in expected.columns
+                                                        if expected[c].dtype != float}))
+    # the order comes from the values and the ids, not from the row order of the two results
+    from kamlib.analytics._abc_xyz import _migration
+
+    shuffled = _migration(ra.sample(frac=1, random_state=1), rb.sample(frac=1, random_state=2), m.period_a, m.period_b)
+    pd.testing.assert_frame_equal(shuffled.clients, m.clients)
+    assert m.clients["client_id"].is_unique and len(m.clients) == len(set(ra["client_id"]) | set(rb["client_id"]))
+    assert (m.clients["abc_change"] == "new").sum() == len(set(rb["client_id"]) - set(ra["client_id"]))
+
+
+def test_the_report_comparison_reuses_the_window_result_with_the_same_page():
+    from kamlib._report_views import comparison_section
+
+    orders = kamlib.generate_sample(seed=3)["orders"]
+    as_of = pd.Timestamp("2025-12-31")
+    kw = {"abc": (0.8, 0.95), "xyz": None, "method": "frequency", "period": "month"}
+    window = kamlib.abc_xyz(orders, as_of=as_of, months=12, **kw)
+    assert comparison_section(orders, as_of, 12, kw, window) == comparison_section(orders, as_of, 12, kw)
+    other = kamlib.abc_xyz(orders, as_of=as_of, months=6, **kw)  # another window: not used
+    assert comparison_section(orders, as_of, 12, kw, other) == comparison_section(orders, as_of, 12, kw)
+
+
 # --- properties ------------------------------------------------------------------------------------
 
 _CLIENTS = [f"c{i}" for i in range(8)]

@@ -383,3 +383,20 @@ def test_winback_errors():
         kamlib.winback_list(winback_orders(), as_of="2025-07-01", statuses=["gone"])
     with pytest.raises(KamArgumentError, match="top=0"):
         kamlib.winback_list(winback_orders(), as_of="2025-07-01", top=0)
+
+
+def test_notes_built_per_distinct_value_read_like_the_one_row_sentence():
+    # the win-back notes are put together per distinct value; the text must be what the
+    # one-row sentence gives, down to the edge values: -0.0 (prints "-0"), NaN, inf, an empty day
+    rows = pd.DataFrame({
+        "days_since_last": pd.array([120, 120, None, 7, 400, 35], dtype="Int64"),
+        "usual_gap_days": [10.0, np.nan, 3.0, 2.5, 0.0, 10.0],
+        "gaps_overdue": [12.0, np.nan, -0.0, 2.8, np.inf, 3.5],
+        "trend_pct": [-0.0, 0.004, np.nan, -0.75, 1e6, -0.005],
+    })
+    expected = [_churn._note(r) for r in rows.itertuples(index=False)]
+    assert _churn._notes(rows).tolist() == expected
+    assert expected[0] == ("no purchase for 120 days, 12.0 times its usual gap of 10 days; "
+                           "revenue -0% in the half-year before it went quiet")
+    assert expected[1] == "bought once, 120 days ago; revenue +0% in the half-year before it went quiet"
+    assert _churn._notes(rows.iloc[:0]).tolist() == []
