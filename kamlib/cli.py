@@ -295,6 +295,23 @@ def _analysis_kwargs(args: argparse.Namespace) -> dict:
             "period": args.period}
 
 
+def _import_in_background(module: str):
+    """Start importing ``module`` in a thread (it runs while the reader's kernels release the GIL);
+    ``.join()`` the returned thread before using it. An import error shows up at the real import."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # pragma: no cover - reported by the import that needs it
+            pass
+
+    thread = threading.Thread(target=load, name=f"import {module}", daemon=True)
+    thread.start()
+    return thread
+
+
 def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
     output = Path(args.output)
     _check_output(output, args.force)
@@ -312,6 +329,7 @@ def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
     paths = _inputs(args, ("orders", "clients", "nps_responses"))
     from ._report import ReportSource, portfolio_report
 
+    drawing = _import_in_background("matplotlib.figure")  # the report's figures; loads while the data is read
     frames = {}
     sources = []
     for table in ("orders", "clients", "nps_responses"):
@@ -327,6 +345,7 @@ def _cmd_report(args: argparse.Namespace, console: _Console) -> int:
         notes.append(t("cli_report.note_no_nps"))
 
     with console.step(t("cli.analysing")):
+        drawing.join()
         import matplotlib
 
         matplotlib.use("Agg")  # the CLI draws into files only; never in the library

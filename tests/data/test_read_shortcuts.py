@@ -1,0 +1,113 @@
+"""The reader's fast paths give exactly what the plain computation gives.
+
+Each shortcut (document numbers counted as integers, distinct values of the kept rows from the
+count over all rows, dates converted per distinct text, client ids dictionary-encoded once) is
+compared with the straightforward pandas computation on small cases built to hit its edges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from kamlib.data.read._cells import _convert_date, _convert_date_cells, _dictionary
+from kamlib.data.read._validate import _count_distinct, _distinct_kept
+
+
+def _text(values) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+@pytest.mark.parametrize("values", [
+    ["1", "2", "2", "10"],            # plain whole numbers: the integer path
+    ["01", "1", "1"],                 # a leading zero: "01" and "1" are different documents
+    ["+1", "1"], ["-1", "1"],         # a sign: text, not a number
+    ["D-1", "D-2", "D-1"],            # text document numbers
+    ["1", None, "1", None],           # missing values are not counted
+    ["0", "0", "00"],                 # "0" is a number, "00" is not
+    ["99999999999999999999", "1"],    # beyond int64: counted as text
+    [],
+])
+def test_count_distinct_is_pandas_nunique(values):
+    s = _text(values)
+    assert _count_distinct(s) == s.nunique(dropna=True)
+
+
+@pytest.mark.parametrize("keep", [
+    [True, True, True, True, True],
+    [False, True, True, True, True],   # "a" dropped once but still kept on row 2
+    [True, True, False, True, True],   # "b" only on an excluded row
+    [True, True, True, False, False],  # a missing value and "c" excluded
+    [False, False, False, False, False],
+])
+def test_distinct_of_kept_rows_from_the_count_of_all_rows(keep):
+    values = _text(["a", "a", "b", None, "c"])
+    keep = np.asarray(keep)
+    expected = values[keep].nunique(dropna=True)
+    assert _distinct_kept(values.nunique(dropna=True), values.array, keep) == expected
+
+
+def test_dictionary_codes_point_to_the_values_across_chunks():
+    arrow = pa.chunked_array([["b", "a", None], ["c", "a", "b"], []], type=pa.large_string())
+    codes, uniques = _dictionary(arrow)
+    values = uniques.to_pylist()
+    assert [None if c < 0 else values[c] for c in codes] == ["b", "a", None, "c", "a", "b"]
+    assert values == ["b", "a", "c"]  # first appearance, as pandas.factorize
+
+
+def test_dates_by_distinct_text_equal_the_cell_by_cell_conversion():
+    cells = ["2024-01-05"] * 2000 + [" 05.01.2024 ", "", None, "n/a", "2024-02-30", "2024-01-05 99:99",
+                                     "31.12.2023 10:00", "2024-1-5"] * 300
+    s = _text(cells)
+    fast, plain = _convert_date(s, None), _convert_date_cells(s, None)
+    assert pd.Series(fast.values).equals(pd.Series(plain.values))
+    assert (fast.missing == plain.missing).all() and (fast.bad == plain.bad).all()
+    assert fast.note == plain.note == ("dates_mixed", "")
+
+
+def test_two_threads_read_every_corpus_file_as_one_does(monkeypatch):
+    """The columns converted side by side and the document count taken meanwhile (done from
+    200,000 rows on) give the same table, load report and exclusions on every awkward file."""
+    import json
+    import warnings
+    from pathlib import Path
+
+    import kamlib
+    from kamlib.data.read import _validate
+
+    corpus = Path(__file__).parent / "corpus"
+    cases = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["cases"]
+
+    def read_all() -> dict:
+        out = {}
+        for case in cases:
+            reader = getattr(kamlib, f"read_{case.get('kind', 'orders')}", None)
+            if reader is None:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    df = reader(corpus / "files" / case["file"], **(case.get("options") or {}))
+                except kamlib.KamError as exc:
+                    out[case["file"]] = str(exc)
+                    continue
+            report = kamlib.load_report(df)
+            out[case["file"]] = (df, str(report), [(e.line, e.reason, e.column, e.value) for e in report.excluded])
+        return out
+
+    one = read_all()
+    monkeypatch.setattr(_validate, "_PARALLEL_ROWS", 0)
+    two = read_all()
+    assert one.keys() == two.keys() and len(one) > 100
+    excluded_somewhere = 0
+    for name, a in one.items():
+        b = two[name]
+        if isinstance(a, str):
+            assert a == b, name
+            continue
+        pd.testing.assert_frame_equal(a[0], b[0], check_exact=True, obj=name)
+        assert a[1:] == b[1:], name
+        excluded_somewhere += bool(a[2])
+    assert excluded_somewhere > 20  # the exclusion-aware document count was exercised
