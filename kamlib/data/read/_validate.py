@@ -130,7 +130,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
 
     # convert every canonical column; the first problem of a row (in column order) is its reason
     reason = np.zeros(n, dtype=np.int8)
-    where_col = np.full(n, -1, dtype=np.int64)
+    where_col = np.full(n, -1, dtype=np.int32)  # a column position per row
     for j in beyond:
         filled = ~empties[j][rows]
         hit = filled & (reason == 0)
@@ -181,12 +181,16 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
             else:
                 date_notes.setdefault(conv.note[0], []).append(column.name)
     key = _key_of(spec)
-    documents = None  # distinct document numbers of all rows, counted meanwhile by a second thread
-    if key in converted and table in _REPEATING_KEY and n >= _PARALLEL_ROWS:
+    # meanwhile, on a second thread (big files): the distinct document numbers and the row keys of
+    # the double-export check, both over all rows, while the checks below settle the exclusions
+    documents = row_keys = None
+    if n >= _PARALLEL_ROWS:
         from concurrent.futures import ThreadPoolExecutor
 
         background = ThreadPoolExecutor(max_workers=1)
-        documents = background.submit(_count_distinct, pd.Series(converted[key].values))
+        if key in converted and table in _REPEATING_KEY:
+            documents = background.submit(_count_distinct, pd.Series(converted[key].values))
+        row_keys = background.submit(_all_row_keys, dict(converted), n)
         background.shutdown(wait=False)
 
     first_col = next((j for j, h in enumerate(headers) if h), 0)
@@ -254,7 +258,8 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         read_as.append(("generated_ids", key))
 
     # lines identical in every column: possible double exports, kept unless duplicates="drop"
-    copies, first_copy = _identical_rows(data, rows, reason, converted)
+    copies, first_copy = _identical_rows(data, rows, reason, converted,
+                                         row_keys.result() if row_keys is not None else None)
     if copies.any():
         lines_of = source.labels(rows[np.flatnonzero(copies)[:5]])
         text = f"{int(copies.sum())} ({', '.join(map(str, lines_of))}{', …' if copies.sum() > 5 else ''})"
@@ -317,7 +322,8 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         read_as.append(("extra", ", ".join(name for _, name in kept)))
     amount_loaded = 0.0
     if amount_column in converted and keep.any():
-        amount_loaded = float(np.nansum(np.asarray(converted[amount_column].values, dtype="float64")[keep]))
+        amounts_read = np.asarray(converted[amount_column].values, dtype="float64")
+        amount_loaded = float(np.nansum(amounts_read if keep.all() else amounts_read[keep]))
     if key in position and table in _REPEATING_KEY and keep.any() and key in frame.columns:
         if documents is not None:
             distinct = _distinct_kept(documents.result(), converted[key].values, keep)
@@ -638,21 +644,9 @@ def _identities(conv: _Converted, reason: np.ndarray, options: dict):
     return placeholder, identity, merged
 
 
-def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, converted: dict
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Later copies of rows identical in every column (among usable rows), and each one's first copy.
-
-    Candidates first, cheaply: rows equal in the converted canonical columns (a 64-bit mix of
-    their factorised codes); only those are compared cell by cell.
-    """
-    n = len(rows)
-    copies = np.zeros(n, dtype=bool)
-    first = np.full(n, -1, dtype=np.int64)
-    ok = reason == 0
-    every = bool(ok.all())
-    usable = np.arange(n) if every else np.flatnonzero(ok)
-    if len(usable) < 2:
-        return copies, first
+def _row_keys(converted: dict, n: int) -> np.ndarray:
+    """A 64-bit mix per row of the converted canonical columns (client id codes, dates, numbers):
+    rows identical in every column have equal keys (equal keys are only candidates)."""
     mix = np.zeros(n, dtype=np.uint64)
     for name, conv in converted.items():
         values = conv.values
@@ -666,14 +660,52 @@ def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, co
             continue  # other text columns: compared cell by cell on the candidates only
         with np.errstate(over="ignore"):
             mix = mix * np.uint64(0x100000001B3) ^ np.asarray(codes, dtype=np.int64).view(np.uint64)
-    keys = mix if every else mix[usable]
-    ranked = np.sort(keys)  # a plain sort of 64-bit keys: ~10x faster than argsort or a hash table on 5 M
+    return mix
+
+
+def _repeated_keys(keys: np.ndarray) -> np.ndarray:
+    """The keys occurring more than once, sorted (a plain sort of 64-bit keys: ~10x faster than
+    argsort or a hash table on 5 M)."""
+    ranked = np.sort(keys)
     same = ranked[1:] == ranked[:-1]
-    if not same.any():
+    return np.unique(ranked[1:][same]) if same.any() else ranked[:0]
+
+
+def _all_row_keys(converted: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of every row and those repeated among all rows (computed before the rows to exclude are
+    known: a superset of the repeats among the usable rows, which the cell check then settles)."""
+    mix = _row_keys(converted, n)
+    return mix, _repeated_keys(mix)
+
+
+def _identical_rows(data: pd.DataFrame, rows: np.ndarray, reason: np.ndarray, converted: dict,
+                    keys_of_all: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Later copies of rows identical in every column (among usable rows), and each one's first copy.
+
+    Candidates first, cheaply: rows equal in the converted canonical columns (a 64-bit mix of
+    their factorised codes); only those are compared cell by cell. ``keys_of_all``: the keys
+    and repeated keys of all rows (:func:`_all_row_keys`), when computed already.
+    """
+    n = len(rows)
+    copies = np.zeros(n, dtype=bool)
+    first = np.full(n, -1, dtype=np.int64)
+    ok = reason == 0
+    every = bool(ok.all())
+    usable = None if every else np.flatnonzero(ok)  # (None: every row)
+    if (n if every else len(usable)) < 2:
         return copies, first
-    repeated = np.unique(ranked[1:][same])
+    if keys_of_all is not None:
+        mix, repeated = keys_of_all
+        keys = mix if every else mix[usable]
+    else:
+        mix = _row_keys(converted, n)
+        keys = mix if every else mix[usable]
+        repeated = _repeated_keys(keys)
+    if not len(repeated):
+        return copies, first
     at = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
-    cand = usable[repeated[at] == keys]  # rows whose key occurs more than once, in row order
+    hit = repeated[at] == keys
+    cand = np.flatnonzero(hit) if every else usable[hit]  # rows whose key occurs more than once, in row order
     block = data.iloc[rows[cand]].reset_index(drop=True).astype(object)
     seen: dict[tuple, int] = {}
     for k, record in enumerate(block.itertuples(index=False, name=None)):
