@@ -487,14 +487,20 @@ def _expected_matrix(orders, data: dict) -> dict[str, int]:
     return out
 
 
+def _open_abc_explorer(session, page) -> dict:
+    """Notebook 03 run in the page, its explorer drawn: what the explorer shows (READ_ABC)."""
+    relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
+    open_and_run_all(session, page, relative)
+    wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
+    return page.evaluate(READ_ABC, root)
+
+
 def test_abc_slider_moves_the_matrix_as_kamlib_says(session):
     relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
     orders = kamlib.read_folder(session.course / "data").orders
     page = session.context.new_page()
     with screenshots_on_failure(page, "03_abc_xyz"):
-        open_and_run_all(session, page, relative)
-        wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
-        before = page.evaluate(READ_ABC, root)
+        before = _open_abc_explorer(session, page)
         assert before["error"] is None, before["error"]
         assert before["cells"] == _expected_matrix(orders, before["data"])  # the page agrees with kamlib at the start
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_before.png"))
@@ -531,9 +537,7 @@ def test_abc_method_toggle_switches_xyz_as_kamlib_says(session):
     orders = kamlib.read_folder(session.course / "data").orders
     page = session.context.new_page()
     with screenshots_on_failure(page, "03_abc_xyz_method"):
-        open_and_run_all(session, page, relative)
-        wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
-        before = page.evaluate(READ_ABC, root)
+        before = _open_abc_explorer(session, page)
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_frequency.png"))
         page.locator(f"{root} .kam-abc-method button", has_text="CV").click()
         page.wait_for_function(SETTLED_METHOD, arg=[root, "cv"])
