@@ -281,9 +281,27 @@ def _vendor(package: str, folder: Path) -> bool:
             return False
         (tgz,) = Path(tmp).glob("*.tgz")
         with tarfile.open(tgz) as tar:
-            tar.extractall(tmp, filter="data")
+            _extract_safely(tar, Path(tmp))
         shutil.move(str(Path(tmp) / "package"), folder)
     return True
+
+
+def _extract_safely(tar, into: Path) -> None:
+    """Unpack plain files and folders only, none outside ``into``. Python 3.11.4+ has tarfile's
+    "data" filter for this; Debian 12's python3 is 3.11.2, so without it every member is checked here."""
+    import tarfile
+
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(into, filter="data")
+        return
+    root = into.resolve()
+    members = []
+    for member in tar.getmembers():
+        target = (into / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or (target != root and root not in target.parents):
+            raise SystemExit(f"refusing to unpack {member.name!r} from {tar.name}: not a plain file inside the package")
+        members.append(member)
+    tar.extractall(into, members=members)
 
 
 def slides_command(out: Path, offline: bool) -> list[str]:

@@ -113,3 +113,34 @@ def test_grade_command_is_the_library_command(tmp_path):
     helped = subprocess.run([sys.executable, str(ROOT / "workbook.py"), "grade", "--help"],
                             capture_output=True, text=True, timeout=120)
     assert helped.returncode == 0 and helped.stdout.startswith("usage: python3 workbook.py grade")
+
+
+@pytest.mark.parametrize("with_filter", [True, False])
+def test_vendored_packages_are_unpacked_only_inside_their_folder(tmp_path, monkeypatch, with_filter):
+    """npm packages for offline slides: plain files unpack; a member pointing outside is refused, with or
+    without tarfile's "data" filter (Debian 12's python3 is 3.11.2, which lacks it)."""
+    import importlib.util
+    import io
+    import tarfile
+
+    spec = importlib.util.spec_from_file_location("workbook_script", ROOT / "workbook.py")
+    workbook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(workbook)
+    if not with_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+
+    def archive(name: str) -> tarfile.TarFile:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+            info = tarfile.TarInfo(name)
+            info.size = 5
+            tar.addfile(info, io.BytesIO(b"hello"))
+        buffer.seek(0)
+        return tarfile.open(fileobj=buffer)
+
+    with archive("package/katex.js") as tar:
+        workbook._extract_safely(tar, tmp_path)
+    assert (tmp_path / "package" / "katex.js").read_bytes() == b"hello"
+    with archive("../outside.js") as tar, pytest.raises((SystemExit, tarfile.TarError)):
+        workbook._extract_safely(tar, tmp_path / "inner")
+    assert not (tmp_path / "outside.js").exists()
