@@ -704,7 +704,9 @@ class AbcXyzExplorer(_Explorer):
             + f'<p><b>{_h(title)}</b>{window}<br><span class="kam-abc-cutoffs">{_h(abc_line)}</span><br>'
             f'<span class="kam-xyz-cutoffs">{_h(xyz_line)}</span></p>'
             f"{table}<p><small>{_h(t('widgets_abc.cell_hint', value=value))}</small></p>"
-            f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p></div>'
+            f'<p class="kam-class-counts">{_h(t("widgets_abc.class_counts"))}: {" · ".join(spans)}</p>'
+            + "".join(f'<p class="kam-abc-note"><b>⚠</b> {_h(note)}</p>' for note in result.attrs.get("notes", []))
+            + "</div>"
         )
 
     def _view_html(self) -> str:
@@ -732,7 +734,7 @@ class AbcXyzExplorer(_Explorer):
     def _text(self, result: pd.DataFrame) -> str:
         from .analytics._abc_xyz import abc_xyz_matrix
 
-        return "\n".join([*self._cutoff_lines(), repr(abc_xyz_matrix(result))])
+        return "\n".join([*self._cutoff_lines(), repr(abc_xyz_matrix(result)), *result.attrs.get("notes", [])])
 
     # --- view
     def _build(self, w: Any) -> Any:

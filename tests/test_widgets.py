@@ -717,3 +717,20 @@ def test_import_kamlib_does_not_load_widgets_but_from_kamlib_import_widgets_work
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_abc_explorer_shows_the_note_when_one_xyz_class_holds_nearly_everyone():
+    """Twelve clients buying in every month of the year: by purchase frequency all twelve are X (12 of
+    12 months), so XYZ separates nobody. abc_xyz notes it (one class >= 90 %); the explorer shows it too."""
+    months = pd.date_range("2025-01-01", periods=12, freq="MS") + pd.Timedelta(days=14)
+    orders = pd.DataFrame([(f"c{i}", day, 100.0 + i) for i in range(12) for day in months],
+                          columns=["client_id", "date", "revenue"])
+    ex = AbcXyzExplorer(orders, as_of="2025-12-31")
+    assert (ex.result["xyz"] == "X").all()
+    notes = ex.result.attrs["notes"]
+    assert len(notes) == 1 and "100%" in notes[0]
+    assert notes[0] in ex.text()
+    assert ex.html().count('class="kam-abc-note"') == 1
+    # the sample company is separated (no class near 90 %): no note
+    sample = AbcXyzExplorer(kamlib.load_sample().orders, as_of="2025-12-31")
+    assert sample.result.attrs["notes"] == [] and "kam-abc-note" not in sample.html()
