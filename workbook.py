@@ -31,6 +31,8 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+
+from kamlib._net import answers, port_free  # noqa: E402  standard library only: works before set-up
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -127,32 +129,6 @@ def _option(extra: list[str], name: str) -> str | None:
     return values[-1] if values else None
 
 
-def _port_free(host: str, port: int) -> bool:
-    import socket
-
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def _answers(url: str) -> bool:
-    """Whether an HTTP server answers at ``url`` (any status counts: it is up)."""
-    import urllib.error
-    import urllib.request
-
-    try:
-        urllib.request.urlopen(url, timeout=2).close()
-        return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-
-
 def _serve(args: list[str], probe: str, address: list[str], env: dict[str, str], startup: float = 120) -> int:
     """Start ``args``; print ``address`` only once ``probe`` answers; then wait (Ctrl+C stops it)."""
     import time
@@ -160,7 +136,7 @@ def _serve(args: list[str], probe: str, address: list[str], env: dict[str, str],
     proc = subprocess.Popen(args, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + startup
-        while not _answers(probe):
+        while not answers(probe):
             if proc.poll() is not None:
                 say(f"the server did not start (exit status {proc.returncode}); see its messages above")
                 return proc.returncode or 1
@@ -193,7 +169,7 @@ def course(extra: list[str]) -> int:
         return 2
     candidates = [int(port_given)] if port_given else list(range(8888, 8899))
     bind_host = "127.0.0.1" if host == "localhost" else ("0.0.0.0" if host in ("", "*") else host)
-    port = next((p for p in candidates if _port_free(bind_host, p)), None)
+    port = next((p for p in candidates if port_free(bind_host, p)), None)
     if port is None:
         which = f"port {port_given} is" if port_given else "ports 8888-8898 are"
         say(f"{which} already in use on {host}: nothing was started. Choose another with --port N")

@@ -61,6 +61,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._net import answers, port_free
 from ..labels import t
 from ._users import unprivileged
 
@@ -314,29 +315,6 @@ def configure(c, folder: Path) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def _answers(url: str) -> bool:
-    import urllib.error
-    import urllib.request
-
-    try:
-        urllib.request.urlopen(url, timeout=2).close()
-        return True
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-
-
-def _port_free(ip: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    with socket.socket(family) as s:
-        try:
-            s.bind((ip, port))
-        except OSError:
-            return False
-    return True
-
-
 def _addresses() -> list[str]:
     """This machine's IPv4 addresses other networks may reach (for --public)."""
     out: list[str] = []
@@ -429,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         except (OSError, ValueError):
             pid_file.unlink(missing_ok=True)
-    if not _port_free(ip, args.port):
+    if not port_free(ip, args.port):
         _say(t("room.port_taken", port=args.port, ip=ip))
         return 1
     new = add_accounts(folder, names)
@@ -450,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     probe = f"http://{'[' + shown + ']' if ':' in shown else shown}:{args.port}/hub/health"
     try:
         deadline = time.monotonic() + 120
-        while not _answers(probe):
+        while not answers(probe):
             if proc.poll() is not None:
                 _say(t("room.did_not_start", code=proc.returncode))
                 return proc.returncode or 1
