@@ -324,15 +324,16 @@ class Session:
         self.origin = origin
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory):
+@contextlib.contextmanager
+def lab_in_browser(course: Path, work: Path, log_name: str = "jupyterlab.log"):
+    """JupyterLab serving ``course`` and a fresh headless Chromium profile: ``(lab, context)``.
+
+    A watchdog stops both after OVERALL_TIMEOUT seconds and the test fails with that reason;
+    at the end everything started here is stopped and the server's log is kept in ARTIFACTS.
+    """
     from playwright.sync_api import sync_playwright
 
-    work = tmp_path_factory.mktemp("e2e")
-    course = work / "course"
-    origin = _make_course(course)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
     lab = LabServer(course, work)
     browser_pids: list[int] = []
     timed_out = threading.Event()
@@ -360,7 +361,7 @@ def session(tmp_path_factory):
         context.set_default_timeout(WAIT_MS)
         browser_pids[:] = sorted(set(_descendants(os.getpid())) - before - set(_descendants(lab.proc.pid)) -
                                  {lab.proc.pid})
-        yield Session(lab, context, course, origin)
+        yield lab, context
     finally:
         timer.cancel()
         try:
@@ -374,9 +375,18 @@ def session(tmp_path_factory):
             _kill_pids(browser_pids)
             lab.stop()
             if lab.log_path.exists():
-                shutil.copy(lab.log_path, ARTIFACTS / "jupyterlab.log")
+                shutil.copy(lab.log_path, ARTIFACTS / log_name)
         if timed_out.is_set():
             pytest.fail(f"the browser test took longer than {OVERALL_TIMEOUT} s; server and browser were stopped")
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    course = work / "course"
+    origin = _make_course(course)
+    with lab_in_browser(course, work) as (lab, context):
+        yield Session(lab, context, course, origin)
 
 
 # ---------------------------------------------------------------------------

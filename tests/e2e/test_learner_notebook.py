@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import threading
 
 import pytest
 
@@ -35,9 +34,7 @@ def _browser_helpers():
 
 
 _b = _browser_helpers()
-ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OVERALL_TIMEOUT = _b.ARTIFACTS, _b.CHROMIUM, _b.CHROMIUM_ARGS, _b.OVERALL_TIMEOUT
-PANEL, ROOT, WAIT_MS, LabServer = _b.PANEL, _b.ROOT, _b.WAIT_MS, _b.LabServer
-_descendants, _kill_pids = _b._descendants, _b._kill_pids
+ARTIFACTS, CHROMIUM, PANEL, ROOT, WAIT_MS = _b.ARTIFACTS, _b.CHROMIUM, _b.PANEL, _b.ROOT, _b.WAIT_MS
 
 NOTEBOOK = "exercises/03_abc_xyz.ipynb"
 RUN_MS = 60_000
@@ -51,40 +48,12 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def lab_page(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
     work = tmp_path_factory.mktemp("e2e_learner")
     course = work / "course"
     (course / "exercises").mkdir(parents=True)
     shutil.copy(ROOT / NOTEBOOK, course / NOTEBOOK)  # as shipped: nothing stripped, nothing added
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    lab = LabServer(course, work)
-    browser_pids: list[int] = []
-    timer = threading.Timer(OVERALL_TIMEOUT, lambda: (lab.stop(), _kill_pids(browser_pids)))
-    timer.daemon = True
-    timer.start()
-    playwright = context = None
-    try:
-        lab.start()
-        before = set(_descendants(os.getpid()))
-        playwright = sync_playwright().start()
-        context = playwright.chromium.launch_persistent_context(
-            str(work / "chromium-profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(WAIT_MS)
-        browser_pids[:] = sorted(set(_descendants(os.getpid())) - before - set(_descendants(lab.proc.pid))
-                                 - {lab.proc.pid})
+    with _b.lab_in_browser(course, work, log_name="jupyterlab_learner.log") as (lab, context):
         yield lab, context.new_page()
-    finally:
-        timer.cancel()
-        if context is not None:
-            with contextlib.suppress(Exception):
-                context.close()
-        if playwright is not None:
-            with contextlib.suppress(Exception):
-                playwright.stop()
-        _kill_pids(browser_pids)
-        lab.stop()
 
 
 def _outputs(page) -> list[str]:
