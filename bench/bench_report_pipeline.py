@@ -27,8 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
+
+from bench_report import _time  # noqa: E402  (wall and CPU seconds of one fresh process)
 
 DUCK = r"""
 import sys, duckdb
@@ -54,15 +54,6 @@ con.execute(b.CONCENTRATION_SQL.format(**labels)).fetchall()
 labels = {k: t(f"churn.{k}") for k in ("no_purchase", "one_off", "lost", "at_risk", "active")}
 con.execute(b.CHURN_SQL.format(as_of=b.AS_OF.date(), **labels)).fetchall()
 """
-
-
-def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
