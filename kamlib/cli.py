@@ -184,12 +184,9 @@ def _months_arg(text: str) -> int | None:
     if text.strip().lower() in ("all", "none"):
         return None
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(t("report_cli.bad_months", value=text))
-    return value
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(t("report_cli.bad_months", value=text)) from None
 
 
 def _positive_int(text: str) -> int:
