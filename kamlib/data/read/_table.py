@@ -157,17 +157,11 @@ def _csv_header(
     header_row = options.get("header_row")
     if header_row is not None:
         target = header_row - 1
-        best = None
-        for d in candidates:
-            index = next((i for i, r in enumerate(records[d]) if r[0] >= target), None)
-            if index is None:
-                continue
-            score = _consistency(records[d], index)
-            if best is None or score > best[0]:
-                best = (score, d, index)
+        best = _best_split(records, candidates, lambda recs: next((i for i, r in enumerate(recs) if r[0] >= target),
+                                                                  None))
         if best is None:
             return candidates[0], target, target, [], False
-        _, d, index = best
+        d, index = best
         first, last, fields = records[d][index]
         return d, first, last, fields, False
     found = None  # (first line, -width, delimiter, index)
@@ -185,19 +179,26 @@ def _csv_header(
     # no line holds the required columns: the widest line (the first of them) is taken as the
     # header, so the missing-column message lists the real headers, not a title line above them;
     # the delimiter is the one that splits best from there
+    best = _best_split(records, candidates, lambda recs: _widest(r[2] for r in recs))
+    if best is None:
+        return candidates[0], 0, 0, [], True
+    d, index = best
+    first, last, fields = records[d][index]
+    return d, first, last, fields, True
+
+
+def _best_split(records: dict, candidates, pick) -> tuple[str, int] | None:
+    """(delimiter, index of the header record) of the candidate whose lines agree best from the
+    record ``pick(records[d])`` on (the first candidate wins a tie), or None when none has one."""
     best = None
     for d in candidates:
-        index = _widest(records[d][i][2] for i in range(len(records[d])))
+        index = pick(records[d])
         if index is None:
             continue
         score = _consistency(records[d], index)
         if best is None or score > best[0]:
             best = (score, d, index)
-    if best is None:
-        return candidates[0], 0, 0, [], True
-    _, d, index = best
-    first, last, fields = records[d][index]
-    return d, first, last, fields, True
+    return None if best is None else best[1:]
 
 
 def _widest(rows) -> int | None:
