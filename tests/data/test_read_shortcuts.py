@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from kamlib.data.read._cells import _convert_date, _convert_date_cells, _dictionary
-from kamlib.data.read._validate import _count_distinct, _distinct_kept
+from kamlib.data.read._validate import _as_whole_numbers, _count_distinct, _distinct_kept
 
 
 def _text(values) -> pd.Series:
@@ -29,10 +29,27 @@ def _text(values) -> pd.Series:
     ["0", "0", "00"],                 # "0" is a number, "00" is not
     ["99999999999999999999", "1"],    # beyond int64: counted as text
     [],
+    ["D0042", "D0420", "D0042"],      # one prefix, digits of one length: leading zeros are fine
+    ["РН-001", "РН-002", "РН-001"],   # a 1C prefix
+    ["D01", "D1", "D1"],              # one prefix, a leading zero and two lengths: text
+    ["0x1F", "0031"],                 # pyarrow casts "0x1F" to 31: only plain digits are numbers
+    ["РН-001", "РЧ-002"], ["D", "D1"], ["D1 ", "D1"], ["A1", "A1.5"], ["D1", "D١"],  # no shared prefix + digits
+    [None, None],
 ])
 def test_count_distinct_is_pandas_nunique(values):
     s = _text(values)
     assert _count_distinct(s) == s.nunique(dropna=True)
+
+
+@pytest.mark.parametrize(("values", "numbers"), [
+    (["7", "10", "7"], [7, 10, 7]),
+    (["D0042", "D0420"], [42, 420]),
+    (["РН-001", "РН-010"], [1, 10]),
+    (["D01", "D1"], None), (["0x1F", "0031"], None), (["-1", "1"], None), (["D", "D1"], None),
+])
+def test_document_numbers_taken_as_integers_only_when_equal_numbers_mean_equal_texts(values, numbers):
+    found = _as_whole_numbers(pa.array(values, type=pa.large_string()))
+    assert (found is None) if numbers is None else found.tolist() == numbers
 
 
 @pytest.mark.parametrize("keep", [
@@ -111,3 +128,39 @@ def test_two_threads_read_every_corpus_file_as_one_does(monkeypatch):
         assert a[1:] == b[1:], name
         excluded_somewhere += bool(a[2])
     assert excluded_somewhere > 20  # the exclusion-aware document count was exercised
+
+
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()] + ["\ufeff"]
+_CELLS = ["C001", "ООО Клиент", "Ｃ００１", "", "x y"] + _SPACES + [s + "C1" for s in _SPACES] + ["C1" + s for s in _SPACES]
+
+
+def _arrow_text(cells, chunks: int) -> pd.Series:
+    """Arrow-backed text in several chunks, one of them a slice (a non-zero offset)."""
+    arrow = pa.array(cells, type=pa.large_string())
+    step = max(1, len(cells) // chunks)
+    parts = [arrow.slice(i, step) for i in range(0, len(cells), step)]
+    return pd.Series(pd.array(pa.chunked_array(parts), dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+@pytest.mark.parametrize("chunks", [1, 3, 7])
+def test_blank_cells_found_from_the_buffers_as_by_stripping(chunks):
+    from kamlib.data.read._validate import _empty_cells
+
+    s = _arrow_text(_CELLS * 3, chunks)
+    expected = s.str.strip().eq("").to_numpy(dtype=bool)
+    assert (_empty_cells(s) == expected).all()
+    assert expected.sum() == 3 * len(_SPACES)  # the test holds blanks to find (all but U+FEFF, and "")
+
+
+@pytest.mark.parametrize("cells", [["C001", "ООО Клиент", "Ｃ００１"] * 5, ["C001", "C1 ", "ООО\t"] * 3, [" C1", "C2"] * 3, _CELLS])
+def test_text_column_used_as_it_is_only_when_nothing_needs_trimming(cells):
+    import pyarrow.compute as pc
+
+    from kamlib.data.read._cells import _convert_text
+
+    s = _arrow_text(cells, 3)
+    conv = _convert_text(s)
+    trimmed = pc.ascii_trim_whitespace(pa.array(cells, type=pa.large_string())).to_pylist()
+    expected = [v if v != "" else None for v in trimmed]
+    assert [None if v is None or v != v else v for v in conv.values.tolist()] == expected
+    assert conv.missing.tolist() == [v is None for v in expected]

@@ -104,17 +104,64 @@ class _Converted:
     uniques: np.ndarray | None = None  # client ids: the distinct values the codes point to
 
 
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 32]] = True  # what pyarrow's ascii_trim_whitespace removes
+_MAY_BE_SPACE = _ASCII_SPACE.copy()
+_MAY_BE_SPACE[[0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True  # the other spaces: U+001C ... U+FEFF
+
+
+def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(byte length, first byte, last byte) of every cell of Arrow text without missing cells,
+    read from its buffers (the text is not copied); None when a cell is missing."""
+    import pyarrow as pa
+
+    if arrow.null_count:
+        return None
+    parts = []
+    for chunk in arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]:
+        if not len(chunk):
+            continue
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)[
+            chunk.offset: chunk.offset + len(chunk) + 1]
+        body = chunk.buffers()[2]
+        body = np.frombuffer(body, dtype=np.uint8) if body is not None and body.size else np.zeros(1, np.uint8)
+        top = len(body) - 1
+        parts.append((np.diff(offsets), body[np.minimum(offsets[:-1], top)], body[np.clip(offsets[1:] - 1, 0, top)]))
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
+    return tuple(np.concatenate(p) for p in zip(*parts))
+
+
+def _maybe_blank(arrow) -> np.ndarray | None:
+    """Cells that may be empty or all spaces (a superset, from their first byte), or None when
+    that cannot be told from the buffers. The others are certainly not blank."""
+    edges = _edges(arrow)
+    if edges is None:
+        return None
+    length, first, _ = edges
+    return (length == 0) | _MAY_BE_SPACE[first]
+
+
 def _convert_text(s: pd.Series) -> _Converted:
     arrow = _arrow_chunks(s)
     if arrow is not None and _MAJOR >= 3:  # pyarrow kernels: ASCII spaces trimmed, "" -> missing
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+        edges = _edges(arrow)
+        if edges is not None:
+            length, first, last = edges
+            if length.all() and not _ASCII_SPACE[first].any() and not _ASCII_SPACE[last].any():
+                # the usual export: nothing to trim, nothing empty -- the column is used as it is
+                values = s.array if s.dtype == dtype else pd.array(arrow, dtype=dtype)
+                return _Converted(values, np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=np.int8))
         trimmed = pc.ascii_trim_whitespace(arrow)
         empty = pc.equal(trimmed, "")
         if pc.any(empty).as_py():
             trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
-        values = pd.array(trimmed, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        values = pd.array(trimmed, dtype=dtype)
         missing = np.asarray(pc.is_null(trimmed).to_numpy(zero_copy_only=False), dtype=bool)
         return _Converted(values, missing, np.zeros(len(s), dtype=np.int8))
     if _is_text_dtype(s):

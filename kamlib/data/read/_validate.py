@@ -33,11 +33,21 @@ from ._identity import identity_keys, placeholder_key, placeholder_keys, total_k
 from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
-from ._cells import _Converted, _as_bool_array, _dictionary, _convert, _decide_separators, _is_text_dtype, _parse_numbers
+from ._cells import (
+    _Converted, _as_bool_array, _convert, _decide_separators, _dictionary, _is_text_dtype, _maybe_blank, _parse_numbers,
+)
 
 
 def _empty_cells(s: pd.Series) -> np.ndarray:
     if _is_text_dtype(s):
+        arrow = _arrow_of(s)
+        maybe = _maybe_blank(arrow) if arrow is not None else None
+        if maybe is not None:  # only the cells that may be blank are looked at
+            out = np.zeros(len(s), dtype=bool)
+            idx = np.flatnonzero(maybe)
+            if len(idx):
+                out[idx] = _as_bool_array(s.iloc[idx].str.strip().eq(""))
+            return out
         return _as_bool_array(s.isna()) | _as_bool_array(s.str.strip().eq(""))
     if s.dtype == object:
         return np.fromiter((_is_empty(v) for v in s.to_numpy(dtype=object)), dtype=bool, count=len(s))
@@ -563,24 +573,64 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
 
 
 def _count_distinct(s: pd.Series) -> int:
-    """Distinct non-missing values of a column. Document numbers written as plain whole numbers
-    (no sign, no leading zero) are counted as integers by a sort, several times faster than
-    hashing millions of strings; other text by pyarrow's hash count."""
+    """Distinct non-missing values of a column. Document numbers that are whole numbers after one
+    shared prefix ("1042", "D00001042", "РН-000123"; see :func:`_as_whole_numbers`) are counted as
+    integers by a sort, several times faster than hashing millions of strings; other text by
+    pyarrow's hash count."""
     arrow = _arrow_of(s)
     if arrow is None:
         return int(s.nunique(dropna=True))
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     valid = arrow.drop_null() if arrow.null_count else arrow
-    try:
-        if not pc.any(pc.and_(pc.starts_with(valid, "0"), pc.greater(pc.utf8_length(valid), 1))).as_py() \
-                and not pc.any(pc.match_substring_regex(valid, r"^[+-]")).as_py():
-            numbers = np.sort(pc.cast(valid, pa.int64()).to_numpy())
-            return int(len(numbers) and 1 + np.count_nonzero(numbers[1:] != numbers[:-1]))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    numbers = _as_whole_numbers(valid)
+    if numbers is not None:
+        numbers = np.sort(numbers)
+        return int(len(numbers) and 1 + np.count_nonzero(numbers[1:] != numbers[:-1]))
     return int(pc.count_distinct(valid).as_py())
+
+
+def _as_whole_numbers(valid) -> np.ndarray | None:
+    """int64 per value when every value is one shared prefix followed by decimal digits, such that
+    equal numbers mean equal texts: the digits hold no leading zero, or all values are equally
+    long ("D0042" and "D0420"). None otherwise. ``valid``: Arrow text without nulls."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(valid) == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = valid[0].as_py() if isinstance(valid, pa.Array) else valid.chunk(
+        next(i for i in range(valid.num_chunks) if len(valid.chunk(i))))[0].as_py()
+    prefix = re.match(r"\D*", first).group()
+    if len(prefix) == len(first):
+        return None
+    try:
+        if prefix:
+            if not pc.all(pc.starts_with(valid, prefix)).as_py():
+                return None
+            digits = pc.utf8_slice_codeunits(valid, len(prefix))
+        else:
+            digits = valid
+        chunks = digits.chunks if isinstance(digits, pa.ChunkedArray) else [digits]
+        shortest, longest, leading_zero = None, 0, False
+        for chunk in chunks:  # decimal digits only (no sign, no "0x", no space): the bytes say it
+            if not len(chunk):
+                continue
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if pa.types.is_large_string(chunk.type)
+                                    else np.int32)[chunk.offset: chunk.offset + len(chunk) + 1]
+            body = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+            lengths = np.diff(offsets)
+            if lengths.min() == 0 or ((body < 48) | (body > 57)).any():
+                return None
+            shortest = min(shortest or lengths.min(), lengths.min())
+            longest = max(longest, lengths.max())
+            leading_zero = leading_zero or bool(((body[offsets[:-1] - offsets[0]] == 48) & (lengths > 1)).any())
+        if leading_zero and shortest != longest:
+            return None  # "01" and "1" are different documents
+        numbers = pc.cast(digits, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # beyond int64
+        return None
+    return np.asarray(numbers.to_numpy() if isinstance(numbers, pa.Array) else numbers.to_numpy(), dtype=np.int64)
 
 
 def _distinct_kept(distinct_all: int, values, keep: np.ndarray) -> int:
