@@ -164,3 +164,56 @@ def test_text_column_used_as_it_is_only_when_nothing_needs_trimming(cells):
     expected = [v if v != "" else None for v in trimmed]
     assert [None if v is None or v != v else v for v in conv.values.tolist()] == expected
     assert conv.missing.tolist() == [v is None for v in expected]
+
+
+@pytest.mark.parametrize("chunks", [1, 4])
+def test_matching_only_the_cells_with_a_possible_first_letter_finds_what_the_pattern_finds(chunks):
+    """Totals lines and repeated headers are matched on the cells whose first character (in any
+    case, after spaces or a bracket) can start a match; the result is the full match's."""
+    from kamlib.data.read._validate import _match
+
+    cells = ["Итого", "итого:", "ИТОГО за май", " (Всего)", "[total]", "\tTotal", "ſum", "ᲀсего", "SUM",
+             "\u00a0Итого", "РН-000123", "D0001", "Покупатель 1", "", "Ｔotal", "order_id", " ORDER_ID ", "О"] * 4
+    s = _arrow_text(cells, chunks)
+    # RE2's \s is ASCII only (not the no-break space); its case folding knows ſ = s and ᲀ = в
+    for pattern, lead, expected in [(r"^\s*[\(\[]?(?:итого|всего|total|sum)", "итвs", 9), (r"^\s*order_id\s*$", "o", 2)]:
+        plain = _match(s, pattern)
+        assert plain.sum() == 4 * expected
+        assert (_match(s, pattern, lead=lead) == plain).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_implausible_dates_from_the_distinct_dates_equal_those_from_every_row(seed):
+    """The quartiles and the window taken on the distinct dates with their counts are numpy's
+    "nearest" percentiles of all rows' dates: the same rows are found implausible."""
+    from dataclasses import replace
+
+    from kamlib.data.read._validate import _implausible_dates
+
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 2 * 365, 10_000), unit="D")
+    cells = days.strftime("%Y-%m-%d").tolist()
+    for i in rng.integers(0, 10_000, 12):
+        cells[i] = rng.choice(["2205-01-01", "0001-01-01", "", "n/a", "31.12.2023", "1990-05-05", "2024-02-30"])
+    conv = _convert_date(_text(cells), None)
+    assert conv.codes is not None  # read per distinct text
+    fast_bad, fast_window = _implausible_dates(conv, None)
+    plain_bad, plain_window = _implausible_dates(replace(conv, codes=None, uniques=None), None)
+    assert fast_window == plain_window
+    assert (fast_bad == plain_bad).all()
+    assert plain_bad.any()
+
+
+def test_quartile_rank_from_distinct_dates_rounds_half_to_even_as_numpy():
+    """4,003 rows: the first quartile's rank (4002 * 0.25 = 1000.5) rounds to 1000, the last of
+    the 1,001 rows of 2020-01-01 -- one rank later is 2022-01-01 and another window."""
+    from dataclasses import replace
+
+    from kamlib.data.read._validate import _implausible_dates
+
+    cells = ["2020-01-01"] * 1001 + ["2022-01-01"] * 1001 + ["2022-06-01"] * 1000 + ["2023-01-01"] * 1001
+    conv = _convert_date(_text(cells), None)
+    assert conv.codes is not None
+    plain = _implausible_dates(replace(conv, codes=None, uniques=None), None)[1]
+    assert _implausible_dates(conv, None)[1] == plain
+    assert plain.startswith("2007-12-31")  # 2020-01-01 less 4 x its span to 2023-01-01 (4 x 1,096 days)

@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from numbers import Real
 from pathlib import Path
 
@@ -100,8 +101,8 @@ class _Converted:
     missing: np.ndarray  # bool: the cell is empty
     bad: np.ndarray  # int8: 0 or a reason code
     note: tuple[str, str] | None = None  # how it was read, for the report
-    codes: np.ndarray | None = None  # client ids: their factorised codes (-1 missing), set once in _build
-    uniques: np.ndarray | None = None  # client ids: the distinct values the codes point to
+    codes: np.ndarray | None = None  # client ids, dates read per distinct text: codes per row (-1 missing)
+    uniques: np.ndarray | None = None  # ... and the distinct values (client ids) or dates the codes point to
 
 
 _ASCII_SPACE = np.zeros(256, dtype=bool)
@@ -110,14 +111,11 @@ _MAY_BE_SPACE = _ASCII_SPACE.copy()
 _MAY_BE_SPACE[[0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True  # the other spaces: U+001C ... U+FEFF
 
 
-def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(byte length, first byte, last byte) of every cell of Arrow text without missing cells,
-    read from its buffers (the text is not copied); None when a cell is missing."""
+def _chunk_buffers(arrow):
+    """``(offsets, bytes)`` of every non-empty chunk of Arrow text, as NumPy views of its buffers
+    (offsets as stored: the first one need not be 0)."""
     import pyarrow as pa
 
-    if arrow.null_count:
-        return None
-    parts = []
     for chunk in arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]:
         if not len(chunk):
             continue
@@ -125,12 +123,55 @@ def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)[
             chunk.offset: chunk.offset + len(chunk) + 1]
         body = chunk.buffers()[2]
-        body = np.frombuffer(body, dtype=np.uint8) if body is not None and body.size else np.zeros(1, np.uint8)
+        yield offsets, (np.frombuffer(body, dtype=np.uint8) if body is not None else np.zeros(0, np.uint8))
+
+
+def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(byte length, first byte, last byte) of every cell of Arrow text without missing cells,
+    read from its buffers (the text is not copied); None when a cell is missing."""
+    if arrow.null_count:
+        return None
+    parts = []
+    for offsets, body in _chunk_buffers(arrow):
+        body = body if len(body) else np.zeros(1, np.uint8)
         top = len(body) - 1
         parts.append((np.diff(offsets), body[np.minimum(offsets[:-1], top)], body[np.clip(offsets[1:] - 1, 0, top)]))
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
     return tuple(np.concatenate(p) for p in zip(*parts))
+
+
+def _lead_keys(arrow) -> np.ndarray | None:
+    """The first character of every cell as a key: its byte when ASCII, else its first two bytes
+    (``b0 * 256 + b1``); 0 for an empty cell. None when a cell is missing."""
+    if arrow.null_count:
+        return None
+    parts = []
+    for offsets, body in _chunk_buffers(arrow):
+        body = np.concatenate([body, np.zeros(2, np.uint8)])  # room for a second byte past the end
+        length = np.diff(offsets)
+        b0 = body[offsets[:-1]].astype(np.uint16)
+        b1 = body[offsets[:-1] + 1].astype(np.uint16)
+        parts.append(np.where(length == 0, 0, np.where(b0 < 0x80, b0, b0 * 256 + b1)).astype(np.uint16))
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint16)
+
+
+@lru_cache(maxsize=64)
+def lead_key_set(chars: str) -> np.ndarray:
+    """A lookup table (65,536 booleans) of the :func:`_lead_keys` of ``chars`` in every case
+    (all characters whose upper, lower or case-folded form is one of theirs)."""
+    table = np.zeros(1 << 16, dtype=bool)
+    for ch in _case_orbit(chars):
+        raw = ch.encode("utf-8")
+        table[raw[0] if raw[0] < 0x80 else raw[0] * 256 + raw[1]] = True
+    return table
+
+
+@lru_cache(maxsize=64)
+def _case_orbit(chars: str) -> frozenset:
+    wanted = {f(c) for c in chars for f in (str.upper, str.lower, str.casefold)}
+    return frozenset(chr(x) for x in range(0x20000) if not 0xD800 <= x <= 0xDFFF
+                     and (chr(x).upper() in wanted or chr(x).lower() in wanted or chr(x).casefold() in wanted))
 
 
 def _maybe_blank(arrow) -> np.ndarray | None:
@@ -446,13 +487,13 @@ def _spread(conv: _Converted, codes: np.ndarray) -> _Converted:
     distinct = np.asarray(conv.values, dtype=_DATE_DTYPE)
     if has.all():  # the usual case: no missing cell
         return _Converted(pd.array(distinct[codes], dtype=_DATE_DTYPE, copy=False), conv.missing[codes],
-                          conv.bad[codes], conv.note)
+                          conv.bad[codes], conv.note, codes=codes, uniques=distinct)
     at = np.where(has, codes, 0)
     values = distinct[at]
     values[~has] = np.datetime64("NaT")
     missing = conv.missing[at] | ~has
     bad = np.where(has, conv.bad[at], 0).astype(np.int8)
-    return _Converted(pd.array(values, dtype=_DATE_DTYPE), missing, bad, conv.note)
+    return _Converted(pd.array(values, dtype=_DATE_DTYPE), missing, bad, conv.note, codes=codes, uniques=distinct)
 
 
 def _convert_date(s: pd.Series, date_format: str | None) -> _Converted:
@@ -602,6 +643,16 @@ def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | Non
     return None, None, None
 
 
+def _holds_separator(text: pd.Series) -> bool:
+    """Whether any cell holds a "," or a "." (one pass over the text, no stripped copy)."""
+    arrow = _arrow_chunks(text)
+    if arrow is None:
+        return True
+    import pyarrow.compute as pc
+
+    return any(pc.any(pc.match_substring(arrow, sep)).as_py() for sep in (",", "."))
+
+
 def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -> _Separators:
     """The decimal separator of each number column, from the whole column and the file's other
     number columns; :class:`KamDataError` when a column is ambiguous and nothing else decides."""
@@ -620,7 +671,7 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
         text = s.reset_index(drop=True)
         # the first 100 000 cells usually decide; the whole column is looked at only when they do not
         kind, sep, pos = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
-        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
+        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD and _holds_separator(text):
             kind, sep, pos = _column_evidence(text.str.strip())
         if kind is not None:
             evidence[name] = (kind, sep, pos, text.iloc[pos].strip())

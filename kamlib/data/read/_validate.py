@@ -34,7 +34,8 @@ from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
 from ._cells import (
-    _Converted, _as_bool_array, _convert, _decide_separators, _dictionary, _is_text_dtype, _maybe_blank, _parse_numbers,
+    _Converted, _as_bool_array, _chunk_buffers, _convert, _decide_separators, _dictionary, _is_text_dtype, _lead_keys, _maybe_blank,
+    _parse_numbers, lead_key_set,
 )
 
 
@@ -284,7 +285,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
 
     amount_column = _AMOUNT.get(table)
     amounts = None
-    if amount_column in converted:
+    if amount_column in converted and (reason > 0).any():  # (the amounts of the rows excluded)
         amounts = _lenient_amounts(row_data(position[amount_column]), converted[amount_column], reason,
                                    separators.decimal.get(amount_column, options.get("decimal")))
     excluded = _excluded(source, data, rows, reason, where_col, names, headers, raw_columns, first_of, amounts)
@@ -333,7 +334,10 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     amount_loaded = 0.0
     if amount_column in converted and keep.any():
         amounts_read = np.asarray(converted[amount_column].values, dtype="float64")
-        amount_loaded = float(np.nansum(amounts_read if keep.all() else amounts_read[keep]))
+        amounts_read = amounts_read if keep.all() else amounts_read[keep]
+        amount_loaded = float(amounts_read.sum())  # (np.nansum copies the column first: only when needed)
+        if amount_loaded != amount_loaded:
+            amount_loaded = float(np.nansum(amounts_read))
     if key in position and table in _REPEATING_KEY and keep.any() and key in frame.columns:
         if documents is not None:
             distinct = _distinct_kept(documents.result(), converted[key].values, keep)
@@ -469,12 +473,25 @@ def _arrow_of(s: pd.Series):
     return chunked
 
 
-def _match(s: pd.Series, pattern: str) -> np.ndarray:
-    """Cells matching a regular expression, ignoring case (pyarrow's RE2 when the column is Arrow text)."""
+_LEADING = " \t\n\v\f\r(["  # what may precede the first letter in the patterns below: spaces, a bracket
+
+
+def _match(s: pd.Series, pattern: str, lead: str | None = None) -> np.ndarray:
+    """Cells matching a regular expression, ignoring case (pyarrow's RE2 when the column is Arrow text).
+
+    ``lead``: the letters a match can start with (after spaces or a bracket): then only the cells
+    starting with one of them, in any case, are matched (found from the Arrow buffers).
+    """
     arrow = _arrow_of(s)
     if arrow is not None:
         import pyarrow.compute as pc
 
+        if lead is not None and (keys := _lead_keys(arrow)) is not None:
+            out = np.zeros(len(s), dtype=bool)
+            idx = np.flatnonzero(lead_key_set(lead + _LEADING)[keys])
+            if len(idx):
+                out[idx] = _match(s.iloc[idx], pattern)
+            return out
         hit = pc.match_substring_regex(arrow, pattern, ignore_case=True)
         return hit.to_numpy(zero_copy_only=False).astype(bool, copy=False) if hit.null_count == 0 else \
             np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -492,7 +509,7 @@ def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], n
         return out
     j0 = cols[0]
     first = data[j0] if len(rows) == data.shape[0] else data[j0].iloc[rows]
-    candidate = _match(first.reset_index(drop=True), r"^\s*" + re.escape(headers[j0]) + r"\s*$")
+    candidate = _match(first.reset_index(drop=True), r"^\s*" + re.escape(headers[j0]) + r"\s*$", lead=headers[j0][0])
     if not candidate.any():
         return out
     for j in cols[1:]:
@@ -511,12 +528,13 @@ def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tu
     column is checked once per distinct value.
     """
     keys = {total_key(w) for w in words}
-    words_re = "|".join(sorted({re.escape(k.split(" ")[0]) for k in keys}))
-    pattern = rf"^\s*[\(\[]?(?:{words_re})"
+    firsts = sorted({k.split(" ")[0] for k in keys})
+    pattern = rf"^\s*[\(\[]?(?:{'|'.join(map(re.escape, firsts))})"
+    lead = "".join(sorted({w[0] for w in firsts})) if all(firsts) else None
 
     def hits(col: pd.Series) -> np.ndarray:
         found = np.zeros(len(col), dtype=bool)
-        for i in np.flatnonzero(_match(col, pattern)):
+        for i in np.flatnonzero(_match(col, pattern, lead=lead)):
             value = col.iloc[i]
             if isinstance(value, str) and (total_key(value) in keys or total_key(value).startswith(_TOTAL_PREFIXES)):
                 found[i] = True
@@ -547,27 +565,39 @@ def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | 
     (at least a year) to the third quartile plus as much, and never later than the day of
     reading plus ``DATE_FUTURE_DAYS`` days. ``date_range=(first, last)`` sets it instead.
     """
-    values = np.asarray(conv.values)
+    by_text = conv.codes is not None and getattr(conv.uniques, "dtype", None) == conv.values.dtype
+    values = np.asarray(conv.uniques if by_text else conv.values)  # dates read per distinct text: those
     if values.dtype.kind != "M":
         values = values.astype("datetime64[ns]")
     unit = np.datetime_data(values.dtype)[0]  # compared in the column's own unit: no converted copy
     ok = ~np.isnat(values)
+    if by_text:
+        counts = np.bincount(conv.codes[conv.codes >= 0], minlength=len(values))
+        counts[~ok] = 0
+        ok &= counts > 0
     if not ok.any():
-        return np.zeros(len(values), dtype=bool), None
+        return np.zeros(len(conv.values), dtype=bool), None
     if date_range is not None:
         lo, hi = (np.datetime64(pd.Timestamp(d).normalize(), unit) for d in date_range)
     else:
         # the quartiles are order statistics ("nearest"), and the day of a date only ever grows with
         # it: take them on the dates as they are and convert the two results (not 5 M dates) to days
         stamps = (values if ok.all() else values[ok]).view(np.int64)
-        q1, q3 = (np.datetime64(int(v), unit).astype("datetime64[D]").astype(np.int64)
-                  for v in np.percentile(stamps, [25, 75], method="nearest"))
+        if by_text:  # numpy's "nearest" rank, (n - 1) * q rounded half to even, among the rows' dates
+            order = np.argsort(stamps, kind="stable")
+            ranks = np.around((counts[ok].sum() - 1) * (np.array([25.0, 75.0]) / 100)).astype(np.intp)
+            quartiles = stamps[order][np.searchsorted(np.cumsum(counts[ok][order]), ranks, side="right")]
+        else:
+            quartiles = np.percentile(stamps, [25, 75], method="nearest")
+        q1, q3 = (np.datetime64(int(v), unit).astype("datetime64[D]").astype(np.int64) for v in quartiles)
         span = max(int(q3 - q1), 365)
         today = np.datetime64(pd.Timestamp.now().normalize(), "D").astype(np.int64)
         lo_d = int(q1) - DATE_SPREAD * span
         hi_d = min(int(q3) + DATE_SPREAD * span, int(today) + DATE_FUTURE_DAYS)
         lo, hi = (np.datetime64(int(d), "D").astype(f"datetime64[{unit}]") for d in (lo_d, hi_d))
     bad = ok & ((values < lo) | (values > hi))
+    if by_text:  # from the distinct dates to the rows
+        bad = bad[conv.codes] & (conv.codes >= 0) if bad.any() else np.zeros(len(conv.codes), dtype=bool)
     window = f"{str(lo)[:10]} … {str(hi)[:10]}"
     return bad, window
 
@@ -611,14 +641,9 @@ def _as_whole_numbers(valid) -> np.ndarray | None:
             digits = pc.utf8_slice_codeunits(valid, len(prefix))
         else:
             digits = valid
-        chunks = digits.chunks if isinstance(digits, pa.ChunkedArray) else [digits]
         shortest, longest, leading_zero = None, 0, False
-        for chunk in chunks:  # decimal digits only (no sign, no "0x", no space): the bytes say it
-            if not len(chunk):
-                continue
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if pa.types.is_large_string(chunk.type)
-                                    else np.int32)[chunk.offset: chunk.offset + len(chunk) + 1]
-            body = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+        for offsets, body in _chunk_buffers(digits):  # decimal digits only (no sign, no "0x", no space)
+            body = body[offsets[0]: offsets[-1]]
             lengths = np.diff(offsets)
             if lengths.min() == 0 or ((body < 48) | (body > 57)).any():
                 return None
