@@ -133,9 +133,8 @@ def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         return None
     parts = []
     for offsets, body in _chunk_buffers(arrow):
-        body = body if len(body) else np.zeros(1, np.uint8)
-        top = len(body) - 1
-        parts.append((np.diff(offsets), body[np.minimum(offsets[:-1], top)], body[np.clip(offsets[1:] - 1, 0, top)]))
+        body = body if len(body) else np.zeros(1, np.uint8)  # (an empty cell's bytes are not used)
+        parts.append((np.diff(offsets), body.take(offsets[:-1], mode="clip"), body.take(offsets[1:] - 1, mode="clip")))
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
     return tuple(np.concatenate(p) for p in zip(*parts))
@@ -148,30 +147,34 @@ def _lead_keys(arrow) -> np.ndarray | None:
         return None
     parts = []
     for offsets, body in _chunk_buffers(arrow):
-        body = np.concatenate([body, np.zeros(2, np.uint8)])  # room for a second byte past the end
-        length = np.diff(offsets)
-        b0 = body[offsets[:-1]].astype(np.uint16)
-        b1 = body[offsets[:-1] + 1].astype(np.uint16)
-        parts.append(np.where(length == 0, 0, np.where(b0 < 0x80, b0, b0 * 256 + b1)).astype(np.uint16))
+        body = body if len(body) else np.zeros(1, np.uint8)  # (an empty cell's bytes are not used)
+        starts = offsets[:-1]
+        key = body.take(starts, mode="clip").astype(np.uint16)
+        wide = key >= 0x80  # the first byte of a longer character: its second byte is part of the key
+        key[wide] = key[wide] * 256 + body.take(starts[wide] + 1, mode="clip")
+        key[offsets[1:] == starts] = 0
+        parts.append(key)
     return np.concatenate(parts) if parts else np.zeros(0, np.uint16)
 
 
 @lru_cache(maxsize=64)
 def lead_key_set(chars: str) -> np.ndarray:
-    """A lookup table (65,536 booleans) of the :func:`_lead_keys` of ``chars`` in every case
-    (all characters whose upper, lower or case-folded form is one of theirs)."""
+    """A lookup table (65,536 booleans) of :func:`_lead_keys`: True for the keys of ``chars`` in
+    every case (the one- and two-byte characters whose upper, lower or case-folded form is one
+    of theirs, such as ſ for s) and for every character of three or four bytes (ᲀ for в, K for
+    k: a superset, kept simple)."""
     table = np.zeros(1 << 16, dtype=bool)
-    for ch in _case_orbit(chars):
+    table[0xE0 << 8:] = True
+    wanted = {f(c) for c in chars for f in (str.upper, str.lower, str.casefold)}
+    for x in range(0x800):  # the characters of one and two bytes in UTF-8
+        ch = chr(x)
+        if ch in wanted or ch.upper() in wanted or ch.lower() in wanted or ch.casefold() in wanted:
+            raw = ch.encode("utf-8")
+            table[raw[0] if raw[0] < 0x80 else raw[0] * 256 + raw[1]] = True
+    for ch in chars:  # the letters themselves, whatever their length
         raw = ch.encode("utf-8")
         table[raw[0] if raw[0] < 0x80 else raw[0] * 256 + raw[1]] = True
     return table
-
-
-@lru_cache(maxsize=64)
-def _case_orbit(chars: str) -> frozenset:
-    wanted = {f(c) for c in chars for f in (str.upper, str.lower, str.casefold)}
-    return frozenset(chr(x) for x in range(0x20000) if not 0xD800 <= x <= 0xDFFF
-                     and (chr(x).upper() in wanted or chr(x).lower() in wanted or chr(x).casefold() in wanted))
 
 
 def _maybe_blank(arrow) -> np.ndarray | None:
@@ -467,8 +470,18 @@ def _dictionary(arrow) -> tuple[np.ndarray, object]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(arrow, pa.ChunkedArray):  # one dictionary for all rows (per-chunk ones would need remapping)
-        arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+    if isinstance(arrow, pa.ChunkedArray) and arrow.num_chunks > 1:
+        # pyarrow encodes the chunks with one growing memo table and gives them all its final
+        # dictionary: the codes then need no remapping (checked: the same buffer in every chunk)
+        chunks = pc.dictionary_encode(arrow).chunks
+        text = [c.dictionary.buffers()[-1] for c in chunks]  # each chunk's dictionary's bytes
+        if text and text[-1] is not None and all(b is not None and b.address == text[-1].address for b in text):
+            indices = [c.indices.fill_null(-1) if c.indices.null_count else c.indices for c in chunks]
+            codes = np.concatenate([i.to_numpy(zero_copy_only=False) for i in indices])
+            return codes, chunks[-1].dictionary
+        arrow = arrow.combine_chunks()  # (one dictionary for all rows: per-chunk ones would need remapping)
+    elif isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.chunk(0) if arrow.num_chunks else pa.array([], type=arrow.type)
     encoded = pc.dictionary_encode(arrow)
     dictionary, indices = encoded.dictionary, encoded.indices
     if indices.null_count:
