@@ -46,9 +46,17 @@ def test_count_distinct_is_pandas_nunique(values):
     (["D0042", "D0420"], [42, 420]),
     (["РН-001", "РН-010"], [1, 10]),
     (["D01", "D1"], None), (["0x1F", "0031"], None), (["-1", "1"], None), (["D", "D1"], None),
+    (["D0x1F", "D0031"], None), (["D0031", "E0031"], None), (["D 031", "D0031"], None),
+    ([["D01"], ["D02", "D01"]], [1, 2, 1]),  # chunks of one width
+    ([["D01", "D02"], ["D0003"]], None),     # chunks of two widths, and leading zeros
+    ([["D1", "D2"], ["D10"]], [1, 2, 10]),
 ])
 def test_document_numbers_taken_as_integers_only_when_equal_numbers_mean_equal_texts(values, numbers):
-    found = _as_whole_numbers(pa.array(values, type=pa.large_string()))
+    if isinstance(values[0], list):
+        arrow = pa.chunked_array(values, type=pa.large_string())
+    else:
+        arrow = pa.array(values, type=pa.large_string())
+    found = _as_whole_numbers(arrow)
     assert (found is None) if numbers is None else found.tolist() == numbers
 
 

@@ -661,9 +661,11 @@ def _holds_separator(text: pd.Series) -> bool:
     arrow = _arrow_chunks(text)
     if arrow is None:
         return True
-    import pyarrow.compute as pc
-
-    return any(pc.any(pc.match_substring(arrow, sep)).as_py() for sep in (",", "."))
+    for offsets, body in _chunk_buffers(arrow):  # the bytes of the cells: one look per separator
+        body = body[offsets[0]: offsets[-1]]
+        if (body == 44).any() or (body == 46).any():
+            return True
+    return False
 
 
 def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -> _Separators:
