@@ -225,3 +225,19 @@ def test_quartile_rank_from_distinct_dates_rounds_half_to_even_as_numpy():
     plain = _implausible_dates(replace(conv, codes=None, uniques=None), None)[1]
     assert _implausible_dates(conv, None)[1] == plain
     assert plain.startswith("2007-12-31")  # 2020-01-01 less 4 x its span to 2023-01-01 (4 x 1,096 days)
+
+
+def test_look_alike_letters_mapped_at_once_as_by_str_translate():
+    """The ids are joined and mapped through a code-point table in one pass: the same as
+    translating each id (Cyrillic, Greek, other scripts, astral characters, empty ids)."""
+    import random
+
+    from kamlib.data.read._identity import _latin_map, _to_latin
+
+    rng = random.Random(7)
+    alphabet = list("abc019 -«»") + [chr(c) for c in range(0x370, 0x530)] + ["\U0001d400", "中", "ß"]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    expected = [v.translate(_latin_map()) for v in values]
+    assert _to_latin(values) == expected
+    assert sum(a != b for a, b in zip(values, expected)) > 1000  # the mapping did change most ids
+    assert _to_latin(values + ["a\nс"]) == expected + ["a\nc"]  # a line break in an id: one by one

@@ -126,17 +126,19 @@ def _chunk_buffers(arrow):
         yield offsets, (np.frombuffer(body, dtype=np.uint8) if body is not None else np.zeros(0, np.uint8))
 
 
-def _edges(arrow) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _edges(arrow, last: bool = True) -> tuple[np.ndarray, ...] | None:
     """(byte length, first byte, last byte) of every cell of Arrow text without missing cells,
-    read from its buffers (the text is not copied); None when a cell is missing."""
+    read from its buffers (the text is not copied); None when a cell is missing.
+    ``last=False``: the length and first byte only."""
     if arrow.null_count:
         return None
     parts = []
     for offsets, body in _chunk_buffers(arrow):
         body = body if len(body) else np.zeros(1, np.uint8)  # (an empty cell's bytes are not used)
-        parts.append((np.diff(offsets), body.take(offsets[:-1], mode="clip"), body.take(offsets[1:] - 1, mode="clip")))
+        part = (np.diff(offsets), body.take(offsets[:-1], mode="clip"))
+        parts.append(part + (body.take(offsets[1:] - 1, mode="clip"),) if last else part)
     if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
+        return (np.zeros(0, np.int64),) + (np.zeros(0, np.uint8),) * (2 if last else 1)
     return tuple(np.concatenate(p) for p in zip(*parts))
 
 
@@ -180,10 +182,10 @@ def lead_key_set(chars: str) -> np.ndarray:
 def _maybe_blank(arrow) -> np.ndarray | None:
     """Cells that may be empty or all spaces (a superset, from their first byte), or None when
     that cannot be told from the buffers. The others are certainly not blank."""
-    edges = _edges(arrow)
+    edges = _edges(arrow, last=False)
     if edges is None:
         return None
-    length, first, _ = edges
+    length, first = edges
     return (length == 0) | _MAY_BE_SPACE[first]
 
 

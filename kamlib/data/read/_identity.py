@@ -97,7 +97,8 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def identity_keys(uniques: pd.Series) -> pd.Series:
-    """:func:`identity_key` of many ids at once (vectorised; same result on ids in practice)."""
+    """:func:`identity_key` of many ids at once (vectorised; same result on ids in practice).
+    Arrow-backed text, on the index of ``uniques``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -107,15 +108,42 @@ def identity_keys(uniques: pd.Series) -> pd.Series:
     arrow = pc.replace_substring_regex(
         arrow, "[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+", "")
     arrow = pc.utf8_lower(arrow)
-    keys = arrow.to_pandas()
     ascii_ = np.asarray(pc.string_is_ascii(arrow).fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
-    if not ascii_.all():  # look-alike letters -> Latin, with str.translate (one C call per id)
-        table = str.maketrans({k.lower(): v.lower() for k, v in _lookalikes().items()})
-        idx = np.flatnonzero(~ascii_)
-        values = keys.to_numpy(dtype=object)
-        keys = pd.Series(values, index=keys.index)
-        keys.iloc[idx] = [v.translate(table) if isinstance(v, str) else v for v in values[idx]]
-    return pd.Series(keys.to_numpy(dtype=object), index=uniques.index)
+    if not ascii_.all():  # look-alike letters -> Latin, on the ids that are not plain ASCII
+        mask = pa.array(~ascii_)
+        latin = _to_latin(pc.filter(arrow, mask).to_pylist())
+        arrow = pc.replace_with_mask(arrow, mask, pa.array(latin, type=arrow.type))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.Series(pd.array(arrow, dtype=dtype), index=uniques.index)
+
+
+def _to_latin(values: list[str]) -> list[str]:
+    """Each text with its look-alike letters replaced by Latin ones. The texts are joined and
+    mapped at once, code point by code point, through a lookup table (one C call per id is
+    the slow part on half a million ids)."""
+    table = _latin_table()
+    if not values or any("\n" in v for v in values):
+        return [v.translate(_latin_map()) for v in values]
+    points = np.frombuffer("\n".join(values).encode("utf-32-le"), dtype=np.uint32)
+    small = points < len(table)
+    mapped = np.where(small, table[np.where(small, points, 0)], points)
+    return mapped.astype("<u4").tobytes().decode("utf-32-le").split("\n")
+
+
+@lru_cache(maxsize=1)
+def _latin_map() -> dict[int, str]:
+    """The str.translate table of :func:`_lookalikes`, lower case (identity keys are lower case)."""
+    return str.maketrans({k.lower(): v.lower() for k, v in _lookalikes().items()})
+
+
+@lru_cache(maxsize=1)
+def _latin_table() -> np.ndarray:
+    """:func:`_latin_map` as a code-point lookup table (up to the last letter it maps)."""
+    mapping = {k: ord(v) for k, v in _latin_map().items()}
+    table = np.arange(max(mapping) + 1, dtype=np.uint32)
+    for k, v in mapping.items():
+        table[k] = v
+    return table
 
 
 def placeholder_keys(uniques: pd.Series) -> pd.Series:
