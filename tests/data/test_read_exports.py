@@ -242,3 +242,35 @@ def test_a_mapping_file_can_ask_for_the_new_options(tmp_path):
     df = read(write(tmp_path, text), columns=tmp_path / "map.toml")
     # line 3 repeats line 2 (dropped); "a" is merged into "A"; "," groups thousands
     assert df["client_id"].tolist() == ["A", "A"] and df["revenue"].tolist() == [1000.0, 2000.0]
+
+
+def test_a_few_utf8_lines_after_many_cp1251_lines_are_not_garbled(tmp_path):
+    """One UTF-8 line after 3,000 cp1251 ones: too few letters to tip the file's byte count, but
+    a line that is UTF-8 makes the file mixed (it was read as cp1251 into "РљР»РёРµРЅС‚ 7")."""
+    body = "client_id;date;revenue\n" + "".join(f"Клиент {i % 50};0{1 + i % 9}.01.2024;{i},50\n" for i in range(3000))
+    path = tmp_path / "tail.csv"
+    path.write_bytes(body.encode("cp1251") + "Клиент 7;05.01.2024;100,00\n".encode("utf-8"))
+    df = read(path)
+    assert df["client_id"].iloc[-1] == "Клиент 7" and df["client_id"].nunique() == 50
+    assert "cp1251 on 3000 lines" in dict(kamlib.load_report(df).read_as)["encoding"]
+
+
+def test_cp1251_letters_that_happen_to_pair_like_utf8_stay_cp1251(tmp_path):
+    """"Сё" (D1 B8) and "С«" (D1 AB) are valid two-byte UTF-8: their lines are decoded to check,
+    and being no UTF-8 as a whole, leave the file cp1251."""
+    body = "client_id;date;revenue\n" + "".join(f"Сёмин {i};01.01.2024;{i},50\n" for i in range(200)) + \
+        "ООО «С»;02.01.2024;5,00\n"
+    df = read(write(tmp_path, body, encoding="cp1251"))
+    assert df["client_id"].iloc[[0, -1]].tolist() == ["Сёмин 0", "ООО «С»"]
+    assert dict(kamlib.load_report(df).read_as)["encoding"] == "cp1251"
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 5, 64])
+def test_utf8_lines_found_across_scan_blocks(monkeypatch, step):
+    from kamlib.data.read import _decode
+
+    monkeypatch.setattr(_decode, "_SCAN_BLOCK", step)
+    cp = "Сёмин;1\nабв;2\n".encode("cp1251")
+    for utf8 in ["Ё;3\n", "ok €;3\n", "𝐀;3\n"]:  # a sequence of two, three and four bytes
+        assert _decode._has_utf8_line(cp + utf8.encode("utf-8") + cp)
+    assert not _decode._has_utf8_line(cp * 3)

@@ -130,24 +130,70 @@ def sniff(head: bytes, name: str) -> str | None:
 
 def code_page_of_file(path, head: bytes, name: str) -> Decoded | None:
     """The one-byte code page of a file whose first bytes are not UTF-8, decided without holding
-    the file: it is streamed in 8 MiB blocks, each decoded as UTF-8 with replacement (bytes that
-    fail become one U+FFFD each; valid multi-byte letters shrink the text). A code-page file has
-    almost no valid multi-byte letters (only accidental pairs such as cp1251 "Пё"). None when it
-    has real ones too (a mixed file: :func:`analyse` must decode it line by line)."""
+    the file: it is streamed in 8 MiB blocks, decoded as UTF-8 with replacement (bytes that fail
+    become one U+FFFD each; valid multi-byte letters shrink the text). A code-page file has no
+    line that is UTF-8 with non-ASCII letters; where the text shrank at all, the lines holding a
+    complete multi-byte sequence are decoded to make sure (:func:`_has_utf8_line`). None when
+    such a line exists (a mixed file: :func:`analyse` must decode it line by line)."""
+    import mmap
+
     invalid = multibyte = 0
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # (a letter across blocks stays one)
     with open(path, "rb") as fh:
         while True:
             block = fh.read(8 << 20)
-            if not block:
-                break
-            loose = block.decode("utf-8", errors="replace")  # C speed; a block edge costs one char
+            loose = decoder.decode(block, final=not block)
             invalid += loose.count("\ufffd")
             multibyte += len(block) - len(loose)
-    if multibyte * 100 >= max(invalid, 1):  # real UTF-8 letters too: a mixed file
-        return None
+            if not block:
+                break
+        if multibyte * 100 >= max(invalid, 1):  # real UTF-8 letters too: a mixed file
+            return None
+        if multibyte:  # a few: accidental pairs of code-page letters, or a few UTF-8 lines?
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if _has_utf8_line(data):
+                    return None
     high_lines = [line for line in head.split(b"\n") if not line.isascii()][:2000]
     page = choose_code_page(b"\n".join(high_lines), name)
     return Decoded(page_label(page), page, None)
+
+
+_SCAN_BLOCK = 1 << 24
+
+
+def _has_utf8_line(data) -> bool:
+    """Whether a line of ``data`` (bytes or a memory map) decodes as UTF-8 and holds a non-ASCII
+    letter. Only the lines holding a complete multi-byte sequence (a lead byte and its
+    continuation bytes) are decoded; those are found with NumPy, 16 MiB at a time. In code-page
+    text they are rare (an upper-case cp1251 letter before "ё", as in "Сёмин")."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    step = _SCAN_BLOCK
+    checked = -1  # the end of the last line decoded
+    for start in range(0, len(raw), step):
+        part = raw[start: start + step + 3]  # (3 more bytes: a sequence starting in this block)
+        cont = (part & 0xC0) == 0x80
+        if not cont[1:].any():
+            continue
+        lead = np.zeros(len(part), dtype=bool)
+        for first, last, k in ((0xC2, 0xDF, 1), (0xE0, 0xEF, 2), (0xF0, 0xF4, 3)):
+            found = (part[: len(part) - k] >= first) & (part[: len(part) - k] <= last)
+            for i in range(1, k + 1):
+                found &= cont[i: len(part) - k + i]
+            lead[: len(part) - k] |= found
+        for at in np.flatnonzero(lead[:step]) + start:
+            if at <= checked:
+                continue
+            line_start = data.rfind(b"\n", 0, at) + 1
+            checked = data.find(b"\n", at)
+            checked = len(data) if checked < 0 else checked
+            try:
+                data[line_start:checked].decode("utf-8")
+                return True
+            except UnicodeDecodeError:
+                continue
+    return False
 
 
 def analyse(data: bytes, name: str) -> Decoded:
@@ -168,12 +214,12 @@ def analyse(data: bytes, name: str) -> Decoded:
         pass
     # one pass in C before any per-line work: bytes that fail UTF-8 become one U+FFFD each, valid
     # multi-byte letters shrink; no valid multi-byte letter at all (or a handful of accidental pairs
-    # such as cp1251 "Пё" = D0 B8) means a one-byte code page throughout
+    # such as cp1251 "Сё" = D1 B8, with no line that is UTF-8) means a one-byte code page throughout
     loose = data.decode("utf-8", errors="replace")
     invalid = loose.count("\ufffd")
     multibyte = len(data) - len(loose)
     del loose
-    if multibyte * 100 < invalid:
+    if multibyte * 100 < invalid and not (multibyte and _has_utf8_line(data)):
         sample = data[:2_000_000]
         page = choose_code_page(sample, name)
         return Decoded(page_label(page), page, None)
