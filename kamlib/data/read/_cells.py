@@ -444,11 +444,11 @@ def _fast_dates(s: pd.Series, date_format: str | None) -> tuple[np.ndarray, str]
     import pyarrow.compute as pc
 
     unit = np.datetime_data(_DATE_DTYPE)[0]
+    lengths = pc.min_max(pc.utf8_length(arrow))
+    if lengths["min"].as_py() != 10 or lengths["max"].as_py() != 10:
+        return None  # every cell ten characters: strptime's %Y also takes "24" of "05.01.24" (year 24)
     for fmt, seen in (("%Y-%m-%d", "iso"), ("%d.%m.%Y", "dotted")):
         try:
-            first = arrow.chunk(0)[0].as_py() if arrow.num_chunks else None
-            if first is None or len(first) != 10:
-                return None
             parsed = pc.strptime(arrow, format=fmt, unit="s", error_is_null=True)
             if parsed.null_count:
                 continue

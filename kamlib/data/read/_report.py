@@ -307,6 +307,30 @@ def _read_as_text(key: str, value: str, where: str) -> str:
 # public readers
 # ----------------------------------------------------------------------------------------------
 
+# formats an export may use that the reader does not take by itself (tried on the values shown)
+_DATE_FORMATS = ("%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%Y/%m/%d", "%d-%m-%Y", "%Y.%m.%d",
+                 "%Y%m%d", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+
+
+def _bad_date_valid(values: list) -> str:
+    """What would be valid for cells that are not dates: the usual two forms, and the
+    ``date_format=`` that reads every example shown, when one does (two when both do)."""
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    fits = []
+    for fmt in _DATE_FORMATS:
+        try:
+            for text in texts:
+                _dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        fits.append(fmt)
+    if not texts or not fits:
+        return t("load.valid_bad_date")
+    if len(fits) == 1:
+        return t("load.valid_bad_date_guess", fmt=fits[0])
+    return t("load.valid_bad_date_guesses", fmt=fits[0], other=fits[1])
+
+
 def _details(report: LoadReport) -> str:
     parts = []
     for (reason, column), rows in _groups(report.excluded):
@@ -325,6 +349,7 @@ def _details(report: LoadReport) -> str:
                 low=_RANGES[(report.table, column)][0],
                 high=_RANGES[(report.table, column)][1],
             ),
+            "bad_date": lambda: _bad_date_valid([row.value for row in rows[:_EXAMPLES]]),
         }.get(reason, lambda: t(f"load.valid_{reason}"))()
         parts.append(
             t(

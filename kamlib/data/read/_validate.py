@@ -216,7 +216,9 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         if conv.codes is None:
             conv.codes, conv.uniques = _factorize(conv.values)
         distinct[position["client_id"]] = (conv.codes, conv.uniques)
-    totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec))] + [first_col],
+    # (and the product column: "Итого" or "Всего по документу" there marks a subtotal of the lines above)
+    totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec), "product_group")]
+                           + [first_col],
                            options.get("total_words", TOTAL_WORDS), distinct)
     hit = totals & ~repeated
     reason[hit] = _CODE["totals_line"]
