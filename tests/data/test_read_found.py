@@ -64,3 +64,25 @@ def test_a_subtotal_line_marked_in_the_product_column_is_not_a_sale(tmp_path, wo
     df = read(path, columns=MAPPING)
     assert df["revenue"].sum() == pytest.approx(1234.5 + 10 + 200)
     assert [(e.line, e.reason) for e in kamlib.load_report(df).excluded] == [(4, "totals_line")]
+
+
+def test_a_totals_line_with_the_word_in_the_date_column_is_a_totals_line(tmp_path):
+    """A line-numbered export writes "Итого:" under the dates: it was "not a date", and its amount
+    (the grand total) counted as 50 % of the amount excluded."""
+    path = write(tmp_path, "№;Дата;Контрагент;Сумма\n1;05.01.2025;ООО Ромашка;1 000,00\n"
+                           "2;06.01.2025;АО Гранит;500,00\n;Итого:;;1 500,00\n")
+    report = kamlib.load_report(read(path, columns=MAPPING))
+    assert [(e.line, e.reason) for e in report.excluded] == [(4, "totals_line")]
+    assert report.amount_loaded == 1500.0 and "excluded 0.00" in str(report)
+
+
+def test_a_value_read_with_its_only_separator_as_thousands_is_named_in_the_report(tmp_path):
+    """"12.500" in a column of decimal commas is read as 12,500 (the dot groups thousands, as in
+    "1.234,50"): a reading that changes the value, so the load report says so."""
+    path = write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;12.500\n2025-01-02;C2;3,25\n2025-01-03;C3;4,50\n")
+    df = read(path)
+    assert df["revenue"].tolist() == [12500, 3.25, 4.5]
+    assert 'revenue: "." also read as grouping thousands (e.g. "12.500" on line 2 read as 12500)' in \
+        str(kamlib.load_report(df))
+    both = read(write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;1.234,50\n2025-01-02;C2;3,25\n"))
+    assert "also read as grouping" not in str(kamlib.load_report(both))  # "1.234,50" shows both signs

@@ -102,6 +102,7 @@ class _Converted:
     bad: np.ndarray  # int8: 0 or a reason code
     note: tuple[str, str] | None = None  # how it was read, for the report
     codes: np.ndarray | None = None  # client ids, dates read per distinct text: codes per row (-1 missing)
+    grouped: tuple[int, str] | None = None  # numbers: (first row, sign) of a text whose other separator grouped thousands
     uniques: np.ndarray | None = None  # ... and the distinct values (client ids) or dates the codes point to
 
 
@@ -318,6 +319,7 @@ def _parse_numbers(
 def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: tuple | None) -> _Converted:
     n = len(s)
     bad = np.zeros(n, dtype=np.int8)
+    grouped_at = None
     note = None
     dtype = s.dtype
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
@@ -344,6 +346,11 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
         present = cells.kind == _TEXT
         values, bad_text, words, used = _parse_numbers(cells.text, present, decimal)
         bad[bad_text] = _CODE["bad_number"]
+        other = "," if used == "." else "."
+        # values holding only the other sign ("12.500" in a decimal-comma column) were read as thousands
+        grouped = present & ~bad_text & _as_bool_array(cells.text.str.contains(other, regex=False)) \
+            & ~_as_bool_array(cells.text.str.contains(used, regex=False))
+        grouped_at = int(np.flatnonzero(grouped)[0]) if grouped.any() else None
         missing = (cells.kind == _EMPTY) | words
         if cells.objects is not None:
             is_num = cells.kind == _NUM
@@ -372,7 +379,10 @@ def _convert_number(s: pd.Series, decimal: str | None, *, whole: bool, bounds: t
     result = pd.array(values, dtype="float64", copy=False)  # values is a fresh, writable array of ours
     if whole:
         result = pd.array(values, dtype="float64").astype("Int64")
-    return _Converted(result, missing & (bad == 0), bad, note)
+    converted = _Converted(result, missing & (bad == 0), bad, note)
+    if grouped_at is not None and bad[grouped_at] == 0:
+        converted.grouped = (grouped_at, other)
+    return converted
 
 
 def _date_formats(text: pd.Series, date_format: str | None) -> tuple[pd.Series, str | None]:
@@ -626,6 +636,7 @@ _EVIDENCE_HEAD = 100_000
 class _Separators:
     decimal: dict  # column -> "," or "."
     notes: list  # report items
+    thousands: set = field(default_factory=set)  # columns whose note already says which sign groups thousands
 
 
 def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None]:
@@ -698,6 +709,7 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
             decided[name] = sep
         elif kind == "thousands":
             decided[name] = "." if sep == "," else ","
+            out.thousands.add(name)
     file_decimal = set(decided.values())
     for name, (kind, sep, pos, value) in evidence.items():
         line = source.labels(rows[[pos]])[0]
@@ -707,6 +719,8 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
                 out.notes.append(("separator_from_file", t(
                     "read.separator_from_file", column=name, value=value, line=line,
                     meaning=t("read.sep_decimal" if decided[name] == sep else "read.sep_thousands"))))
+                if decided[name] != sep:
+                    out.thousands.add(name)
             else:
                 raise KamDataError(
                     t("read.separator_ambiguous", file=source.name, column=name, value=value,

@@ -186,6 +186,12 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
         hit = (problems > 0) & (reason == 0)
         reason[hit] = problems[hit]
         where_col[hit] = j
+        if conv.grouped is not None and column.name not in separators.thousands \
+                and options.get("decimal") is None and options.get("thousands") is None:  # "12.500" among "3,25"
+            at, sign = conv.grouped
+            read_as.append(("separator_grouped", t(
+                "read.separator_grouped", column=column.name, sep=sign, line=source.labels(rows[[at]])[0],
+                value=str(row_data(j).iloc[at]).strip(), number=f"{conv.values[at]:.15g}")))
         if conv.note is not None:
             if conv.note[0] == "decimal_comma":
                 decimal_comma.append(column.name)
@@ -220,6 +226,10 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec), "product_group")]
                            + [first_col],
                            options.get("total_words", TOTAL_WORDS), distinct)
+    if "date" in converted and (unread := np.flatnonzero(converted["date"].bad > 0)).size:
+        # "Итого:" in the date column of an export whose first column is a line number
+        totals[unread] |= _totals_lines(data, rows[unread], [position["date"]],
+                                        options.get("total_words", TOTAL_WORDS))
     hit = totals & ~repeated
     reason[hit] = _CODE["totals_line"]
     where_col[hit] = first_col
