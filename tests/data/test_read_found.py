@@ -63,7 +63,8 @@ def test_a_subtotal_line_marked_in_the_product_column_is_not_a_sale(tmp_path, wo
                            "06.01.2025;АО Гранит;Краны;1;200,00\n")
     df = read(path, columns=MAPPING)
     assert df["revenue"].sum() == pytest.approx(1234.5 + 10 + 200)
-    assert [(e.line, e.reason) for e in kamlib.load_report(df).excluded] == [(4, "totals_line")]
+    # the report points at the column holding the word
+    assert [(e.line, e.reason, e.column) for e in kamlib.load_report(df).excluded] == [(4, "totals_line", "product_group")]
 
 
 def test_a_totals_line_with_the_word_in_the_date_column_is_a_totals_line(tmp_path):
@@ -72,7 +73,7 @@ def test_a_totals_line_with_the_word_in_the_date_column_is_a_totals_line(tmp_pat
     path = write(tmp_path, "№;Дата;Контрагент;Сумма\n1;05.01.2025;ООО Ромашка;1 000,00\n"
                            "2;06.01.2025;АО Гранит;500,00\n;Итого:;;1 500,00\n")
     report = kamlib.load_report(read(path, columns=MAPPING))
-    assert [(e.line, e.reason) for e in report.excluded] == [(4, "totals_line")]
+    assert [(e.line, e.reason, e.column) for e in report.excluded] == [(4, "totals_line", "date")]
     assert report.amount_loaded == 1500.0 and "excluded 0.00" in str(report)
 
 

@@ -228,11 +228,11 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
                            options.get("total_words", TOTAL_WORDS), distinct)
     if "date" in converted and (unread := np.flatnonzero(converted["date"].bad > 0)).size:
         # "Итого:" in the date column of an export whose first column is a line number
-        totals[unread] |= _totals_lines(data, rows[unread], [position["date"]],
-                                        options.get("total_words", TOTAL_WORDS))
-    hit = totals & ~repeated
+        in_date = _totals_lines(data, rows[unread], [position["date"]], options.get("total_words", TOTAL_WORDS))
+        totals[unread] = np.where(totals[unread] >= 0, totals[unread], in_date)
+    hit = (totals >= 0) & ~repeated
     reason[hit] = _CODE["totals_line"]
-    where_col[hit] = first_col
+    where_col[hit] = totals[hit]  # the column holding the word
     findings: list[tuple[str, str]] = []
 
     # implausible event dates (far outside the bulk, or in the future)
@@ -534,7 +534,8 @@ def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], n
 
 def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tuple, distinct: dict | None = None
                   ) -> np.ndarray:
-    """Rows whose cell in one of ``columns`` is a totals word ("Итого", "Total", ...).
+    """Per row, the position of the first of ``columns`` whose cell is a totals word ("Итого",
+    "Total", ...), or -1: rows that are no totals line.
 
     ``distinct`` maps a column position to (codes per row, distinct trimmed values): such a
     column is checked once per distinct value.
@@ -552,16 +553,17 @@ def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tu
                 found[i] = True
         return found
 
-    out = np.zeros(len(rows), dtype=bool)
+    out = np.full(len(rows), -1, dtype=np.int32)
     for j in dict.fromkeys(j for j in columns if j is not None):
         if distinct and j in distinct:
             codes, uniques = distinct[j]
             per_value = hits(pd.Series(pd.array(uniques, dtype=_TEXT_DTYPE)))
-            if per_value.any():
-                out |= (codes >= 0) & per_value[np.maximum(codes, 0)]
-            continue
-        col = data[j] if len(rows) == data.shape[0] else data[j].iloc[rows]
-        out |= hits(col.reset_index(drop=True))
+            found = (codes >= 0) & per_value[np.maximum(codes, 0)] if per_value.any() else None
+        else:
+            col = data[j] if len(rows) == data.shape[0] else data[j].iloc[rows]
+            found = hits(col.reset_index(drop=True))
+        if found is not None and found.any():
+            out[found & (out < 0)] = j
     return out
 
 
