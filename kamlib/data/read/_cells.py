@@ -102,8 +102,8 @@ class _Converted:
     bad: np.ndarray  # int8: 0 or a reason code
     note: tuple[str, str] | None = None  # how it was read, for the report
     codes: np.ndarray | None = None  # client ids, dates read per distinct text: codes per row (-1 missing)
-    grouped: tuple[int, str] | None = None  # numbers: (first row, sign) of a text whose other separator grouped thousands
     uniques: np.ndarray | None = None  # ... and the distinct values (client ids) or dates the codes point to
+    grouped: tuple[int, str] | None = None  # numbers: (row, sign) of the first text read with that sign as thousands
 
 
 _ASCII_SPACE = np.zeros(256, dtype=bool)
@@ -161,7 +161,7 @@ def _lead_keys(arrow) -> np.ndarray | None:
 
 
 @lru_cache(maxsize=64)
-def lead_key_set(chars: str) -> np.ndarray:
+def _lead_key_set(chars: str) -> np.ndarray:
     """A lookup table (65,536 booleans) of :func:`_lead_keys`: True for the keys of ``chars`` in
     every case (the one- and two-byte characters whose upper, lower or case-folded form is one
     of theirs, such as ſ for s) and for every character of three or four bytes (ᲀ for в, K for

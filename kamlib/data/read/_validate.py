@@ -34,8 +34,8 @@ from ._report import ExcludedRow, LoadReport  # noqa: F401
 from ._options import _missing_columns_error, _resolve  # noqa: F401
 from ._table import _Source  # noqa: F401
 from ._cells import (
-    _Converted, _as_bool_array, _chunk_buffers, _convert, _decide_separators, _dictionary, _is_text_dtype, _lead_keys, _maybe_blank,
-    _parse_numbers, lead_key_set,
+    _Converted, _as_bool_array, _chunk_buffers, _convert, _decide_separators, _dictionary, _is_text_dtype,
+    _lead_key_set, _lead_keys, _maybe_blank, _parse_numbers,
 )
 
 
@@ -500,7 +500,7 @@ def _match(s: pd.Series, pattern: str, lead: str | None = None) -> np.ndarray:
 
         if lead is not None and (keys := _lead_keys(arrow)) is not None:
             out = np.zeros(len(s), dtype=bool)
-            idx = np.flatnonzero(lead_key_set(lead + _LEADING)[keys])
+            idx = np.flatnonzero(_lead_key_set(lead + _LEADING)[keys])
             if len(idx):
                 out[idx] = _match(s.iloc[idx], pattern)
             return out
