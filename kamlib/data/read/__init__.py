@@ -151,7 +151,11 @@ def read_table(
         the path of a TOML mapping file with a ``[columns]`` table (and optional
         ``[columns.<table>]`` and ``[options]`` tables).
     sheet : str or int, optional
-        Excel sheet name or position (0 = first, the default).
+        Excel sheet name or position (0 = first, counting every sheet in the
+        workbook's order, hidden ones included). By default the first visible
+        worksheet, as Excel shows it: hidden sheets and chart sheets before it are
+        skipped, and the load report names them. A hidden sheet given here is
+        read, and the load report says it is hidden.
     header_row : int, optional
         The header's line (CSV) or row (Excel), counted from 1. By default the
         first line within the first 50 that holds every required column.

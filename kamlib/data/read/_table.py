@@ -569,24 +569,9 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
         except Exception as exc:  # zipfile/openpyxl raise many kinds for a damaged file
             raise KamDataError(t("load_errors.unreadable", file=name, format="Excel .xlsx", error=exc), file=name) from None
         try:
-            sheet = options.get("sheet")
-            names = book.sheetnames
-            if sheet is None:
-                sheet_name = names[0]
-            elif isinstance(sheet, int):
-                if sheet >= len(names):
-                    raise KamDataError(
-                        t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
-                    )
-                sheet_name = names[sheet]
-            else:
-                if sheet not in names:
-                    raise KamDataError(
-                        t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
-                    )
-                sheet_name = sheet
+            sheet_name, names, notes = _choose_sheet(book, options.get("sheet"), name)
             ws = book[sheet_name]
-            fast = None if any(c.unit == "%" for c in TABLES[table]) else _calamine_cells(path, names.index(sheet_name))
+            fast = None if any(c.unit == "%" for c in TABLES[table]) else _calamine_cells(path, sheet_name)
             cells, percent = fast if fast is not None else _sparse_cells(book, ws)
         finally:
             book.close()
@@ -624,7 +609,7 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
                 grid[i, width] = v  # the first value beyond the header: the row is misaligned
     frame = pd.DataFrame(grid, columns=range(grid.shape[1]), dtype=object)
     headers = header + [""] * (grid.shape[1] - width)
-    read_as = [("format", "Excel"), ("sheet", sheet_name)]
+    read_as = [("format", "Excel"), ("sheet", sheet_name), *notes]
     if h > 1:
         read_as.append(("header", str(h)))
     row_numbers = np.asarray(body, dtype=np.int64)
@@ -650,14 +635,52 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
     )
 
 
+def _choose_sheet(book, sheet: str | int | None, name: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """The sheet to read, the workbook's worksheets (for hints) and the load-report notes.
+
+    By default the first *visible worksheet*: what Excel shows when the file opens. Hidden
+    sheets (often stale copies) and chart sheets (no cells) before it are skipped and named in
+    the report. An explicit ``sheet=`` (a name, or a position among all sheets in the
+    workbook's order) reads that sheet even when it is hidden -- the report says so -- but a
+    chart sheet holds no table and is refused.
+    """
+    names = list(book.sheetnames)
+    charts = {c.title for c in getattr(book, "chartsheets", [])}
+    worksheets = [n for n in names if n not in charts]
+    hidden = {n for n in worksheets if getattr(book[n], "sheet_state", "visible") != "visible"}
+    if sheet is None:
+        chosen = next((n for n in worksheets if n not in hidden), worksheets[0] if worksheets else None)
+        if chosen is None:
+            raise KamDataError(t("load_errors.no_worksheet", file=name, sheets=", ".join(names)), file=name)
+        skipped = [f'"{n}" ({t("load.sheet_chart" if n in charts else "load.sheet_hidden")})'
+                   for n in names[: names.index(chosen)]]
+        notes = [("sheets_skipped", ", ".join(skipped))] if skipped else []
+    else:
+        if isinstance(sheet, int):
+            chosen = names[sheet] if sheet < len(names) else None
+        else:
+            chosen = sheet if sheet in names else None
+        if chosen is None:
+            raise KamDataError(
+                t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
+            )
+        if chosen in charts:
+            raise KamDataError(t("load_errors.sheet_is_chart", file=name, sheet=chosen,
+                                 available=", ".join(worksheets) or "-"), file=name)
+        notes = []
+    if chosen in hidden:
+        notes.append(("sheet_is_hidden", chosen))
+    return chosen, worksheets, notes
+
+
 _CALAMINE_SPARSE = 4
 """A sheet whose used area is more than this many times its cell count (plus 100,000) is read
 cell by cell (openpyxl); python-calamine holds the whole area in memory (it aborted the process
 on a sheet with one cell at XFD1048576)."""
 
 
-def _sheet_xml_name(archive, index: int) -> str | None:
-    """The zip member of the workbook's ``index``-th sheet (workbook.xml order), or None."""
+def _sheet_xml_name(archive, sheet: str) -> str | None:
+    """The zip member of the workbook's sheet named ``sheet``, or None."""
     import xml.etree.ElementTree as ET
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -665,7 +688,7 @@ def _sheet_xml_name(archive, index: int) -> str | None:
           "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
     try:
         sheets = ET.fromstring(archive.read("xl/workbook.xml")).findall("m:sheets/m:sheet", ns)
-        rel_id = sheets[index].get(f"{{{ns['r']}}}id")
+        rel_id = next(s for s in sheets if s.get("name") == sheet).get(f"{{{ns['r']}}}id")
         rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         target = next(r.get("Target") for r in rels.findall("p:Relationship", ns) if r.get("Id") == rel_id)
     except (KeyError, IndexError, StopIteration, ET.ParseError):
@@ -674,8 +697,8 @@ def _sheet_xml_name(archive, index: int) -> str | None:
     return target if target.startswith("xl/") else "xl/" + target
 
 
-def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]], set] | None:
-    """The non-empty cells of the ``index``-th sheet read by python-calamine (about ten times faster
+def _calamine_cells(path: Path, sheet: str) -> tuple[dict[int, dict[int, object]], set] | None:
+    """The non-empty cells of the sheet named ``sheet`` read by python-calamine (about ten times faster
     than openpyxl), or None when openpyxl must read it: python-calamine is not installed, the sheet
     holds error cells (calamine gives them as empty, openpyxl as "#DIV/0!", which the load report
     must show), cells without an ``r`` reference, or a used area far larger than its cells."""
@@ -687,7 +710,7 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
 
     try:
         with zipfile.ZipFile(path) as archive:
-            member = _sheet_xml_name(archive, index)
+            member = _sheet_xml_name(archive, sheet)
             if member is None:
                 return None
             n_cells = n_refs = max_row = max_col = 0
@@ -718,9 +741,9 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
     if n_cells != n_refs or max_row * max_col > _CALAMINE_SPARSE * n_cells + 100_000:
         return None
     try:
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index)
-        values = sheet.to_python()
-        row0, col0 = sheet.start if sheet.height else (0, 0)
+        book_sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+        values = book_sheet.to_python()
+        row0, col0 = book_sheet.start if book_sheet.height else (0, 0)
     except Exception:  # a workbook calamine cannot read: openpyxl gets its turn (and its error messages)
         return None
     cells: dict[int, dict[int, object]] = {}
