@@ -144,3 +144,112 @@ def test_the_first_visible_sheet_after_a_visible_one_is_not_skipped(tmp_path, en
     book.save(tmp_path / "v.xlsx")
     df = read(tmp_path / "v.xlsx")
     assert len(df) == 3 and read_as(df)["sheet"] == "A" and "sheets_skipped" not in read_as(df)
+
+
+# --- numbers stored as text in Excel cells: the same separator evidence as CSV text ---
+
+
+def amounts(path, values, *, cost=None):
+    """A workbook whose "Сумма" column holds ``values`` (text or numbers), one row each."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Продажи"
+    header = HEADER + (["Себестоимость"] if cost is not None else [])
+    ws.append(header)
+    for k, v in enumerate(values):
+        row = [dt.datetime(2025, 1, k + 1), f"C{k + 1}", v]
+        if cost is not None:
+            row.append(cost[k])
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("values, sep", [(["1.250", "2.500", 700.0], "."), (["1,250", "2,500", 700.0], ",")])
+def test_text_numbers_in_thousands_shape_only_are_refused_as_ambiguous(tmp_path, engine, values, sep):
+    path = amounts(tmp_path / "a.xlsx", values)
+    with pytest.raises(KamDataError, match=rf'a\.xlsx: in column "revenue" every number stored as text looks like '
+                                           rf'"1{re_escape(sep)}250" \(line 2\): "{re_escape(sep)}" could separate '
+                                           rf'decimals or thousands.*pass decimal='):
+        read(path)
+    other = "," if sep == "." else "."
+    df = read(path, decimal=other)  # the user says what the separator is: thousands
+    assert df.revenue.tolist() == [1250.0, 2500.0, 700.0]
+    df = read(path, decimal=sep)
+    assert df.revenue.tolist() == [1.25, 2.5, 700.0]
+
+
+def re_escape(s: str) -> str:
+    import re
+
+    return re.escape(s)
+
+
+def test_a_text_number_among_real_numbers_is_refused_when_only_it_could_tell(tmp_path, engine):
+    """Real numeric cells are no evidence: 200.5 stored as a number says nothing about "1.234"."""
+    path = amounts(tmp_path / "a.xlsx", ["1.234", 200.5, 300.25])
+    with pytest.raises(KamDataError, match=r'every number stored as text looks like "1\.234" \(line 2\)'):
+        read(path)
+
+
+def test_text_numbers_with_a_decimal_comma_make_a_dot_group_thousands_and_say_so(tmp_path, engine):
+    df = read(amounts(tmp_path / "a.xlsx", ["1,5", "2,5", "12.500", 100.0]))
+    # "1,5" shows a decimal comma (one or two decimals), so "12.500" is twelve thousand five hundred, as in CSV
+    assert df.revenue.tolist() == [1.5, 2.5, 12500.0, 100.0]
+    assert read_as(df)["separator_evidence"] == 'revenue: "," separates decimals (e.g. "1,5" on line 2)'
+    assert read_as(df)["decimal_comma"] == "revenue"
+
+
+def test_a_text_decimal_comma_among_real_numbers_is_read_not_excluded(tmp_path, engine):
+    df = read(amounts(tmp_path / "a.xlsx", ["1,5", 200.5, "12.500"]))
+    assert df.revenue.tolist() == [1.5, 200.5, 12500.0]
+    assert kamlib.excluded_rows(df).empty
+
+
+def test_text_numbers_take_the_decimal_separator_of_another_number_column(tmp_path, engine):
+    path = amounts(tmp_path / "a.xlsx", ["1.250", 2000.0], cost=["10,5", 700.0])
+    df = read_cost(path)
+    assert df.revenue.tolist() == [1250.0, 2000.0]  # "." groups thousands where "," separates decimals
+    assert df.cost.tolist() == [10.5, 700.0]
+    assert read_as(df)["separator_from_file"].startswith(
+        'revenue: every number stored as text looks like "1.250" (line 2); read with the decimal separator')
+
+
+def read_cost(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return kamlib.read_orders(path, columns={**M, "Себестоимость": "cost"})
+
+
+def test_space_grouped_text_with_a_decimal_comma_is_evidence(tmp_path, engine):
+    """ "1 234,50" shows a decimal comma; "300.25" then does not fit and is excluded, and the message's
+    examples are those of a decimal-comma column (it used to offer "1 234,56" while refusing it)."""
+    path = amounts(tmp_path / "a.xlsx", ["1 234,50", "300.25", 10.0])
+    with pytest.raises(KamDataError) as info:
+        kamlib.read_orders(path, columns=M, on_error="raise")
+    message = str(info.value)
+    assert 'not a number in column "revenue": 1 line (3), e.g. "300.25"' in message
+    assert "valid: a number such as 1234,5, -300 or 1 234,56 (the column is read with a decimal comma" in message
+    df = read(path)
+    assert df.revenue.tolist() == [1234.5, 10.0]
+
+
+def test_csv_a_decimal_point_elsewhere_in_the_column_decides_a_thousands_shaped_comma(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Дата;Контрагент;Сумма\n2025-01-01;C1;1,250\n2025-01-02;C2;300.25\n", encoding="utf-8")
+    df = read(path)
+    assert df.revenue.tolist() == [1250.0, 300.25]
+    assert read_as(df)["separator_evidence"] == 'revenue: "." separates decimals (e.g. "300.25" on line 3)'
+
+
+def test_csv_both_separators_in_decimal_shapes_the_more_frequent_one_decides(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Дата;Контрагент;Сумма\n2025-01-01;C1;1.5\n2025-01-02;C2;1,5\n2025-01-03;C3;2.25\n",
+                    encoding="utf-8")
+    df = read(path)
+    assert df.revenue.tolist() == [1.5, 2.25]
+    excluded = kamlib.excluded_rows(df)
+    assert excluded["line"].tolist() == [3]
+    with pytest.raises(KamDataError, match=r'e\.g\. "1,5"; valid: a number such as 1234\.5, -300 or 1 234\.56 '
+                                           r'\(the column is read with a decimal point'):
+        kamlib.read_orders(path, columns=M, on_error="raise")
