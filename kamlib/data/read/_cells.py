@@ -740,7 +740,9 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
         if found is None:
             continue
         text, at = found
-        kind, sep, pos, mixed = _column_evidence(text)
+        kind, sep, pos, mixed = _column_evidence(text.iloc[:_EVIDENCE_HEAD])
+        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
+            kind, sep, pos, mixed = _column_evidence(text)
         if kind is not None:
             evidence[name] = (kind, sep, int(at[pos]), text.iloc[pos], mixed)
             cells_only.add(name)
