@@ -253,3 +253,49 @@ def test_csv_both_separators_in_decimal_shapes_the_more_frequent_one_decides(tmp
     with pytest.raises(KamDataError, match=r'e\.g\. "1,5"; valid: a number such as 1234\.5, -300 or 1 234\.56 '
                                            r'\(the column is read with a decimal point'):
         kamlib.read_orders(path, columns=M, on_error="raise")
+
+
+# --- a title or filter row that names the columns, above the real header ---
+
+
+def filter_row_above_header(path, between=()):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Отчёт по продажам"])
+    ws.append(["Отбор:", "Контрагент", "Дата", "Сумма"])  # the filter's parameters, not the header
+    for row in between:
+        ws.append(row)
+    fill(ws, [(d, c, "x", v) for d, c, v in ROWS], header=["Дата", "Контрагент", "Номенклатура", "Сумма"])
+    book.save(path)
+    return path, 3 + len(between)
+
+
+@pytest.mark.parametrize("between", [(), (["Период: январь 2025"], [])])
+def test_a_filter_row_naming_the_columns_is_passed_over_for_the_header_under_it(tmp_path, engine, between):
+    path, header = filter_row_above_header(tmp_path / "f.xlsx", between)
+    df = read(path)
+    assert df.client_id.tolist() == ["ООО Ромашка", "АО Гранит", "ЗАО Вектор"]
+    assert df.revenue.sum() == pytest.approx(TOTAL)
+    assert lines_of(df) == [header + 1, header + 2, header + 3]
+    items = read_as(df)
+    assert items["header"] == str(header) and items["header_passed"] == "2"
+    assert "not taken as the header, though they name the columns too" in repr(kamlib.load_report(df))
+    assert len(read(path, header_row=header)) == 3
+
+
+def lines_of(df) -> list:
+    return [int(str(v).lstrip("L")) for v in df["order_id"]]
+
+
+def test_a_second_header_after_data_rows_is_not_the_header(tmp_path, engine):
+    """A returns block with its own header further down: the first header is kept (data lies under it)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    fill(ws, ROWS)
+    ws.append([])
+    ws.append(["Возвраты"])
+    fill(ws, ROWS[:1])
+    book.save(tmp_path / "r.xlsx")
+    df = read(tmp_path / "r.xlsx")
+    assert "header" not in read_as(df) and "header_passed" not in read_as(df)
+    assert df.client_id.tolist()[:3] == ["ООО Ромашка", "АО Гранит", "ЗАО Вектор"]

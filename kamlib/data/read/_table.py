@@ -587,10 +587,12 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
 
     header_row = options.get("header_row")
     searched = False
+    passed: list[int] = []
     if header_row is not None:
         h = header_row
     else:
-        h = next((r for r in search if _has_required([_clean_header(v) for v in row_values(r)], table, mapping)), None)
+        candidates = [r for r in search if _has_required([_clean_header(v) for v in row_values(r)], table, mapping)]
+        h, passed = _header_over_data(candidates, numbers, cells, row_values, table, mapping)
         if h is None:  # as for CSV: the widest row is taken as the header
             searched = True
             widest = _widest(row_values(r) for r in search)
@@ -612,6 +614,8 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
     read_as = [("format", "Excel"), ("sheet", sheet_name), *notes]
     if h > 1:
         read_as.append(("header", str(h)))
+    if passed:
+        read_as.append(("header_passed", ", ".join(map(str, passed))))
     row_numbers = np.asarray(body, dtype=np.int64)
     blank = (body[-1] - h - len(body)) if body else 0
     if blank > 0:
@@ -671,6 +675,33 @@ def _choose_sheet(book, sheet: str | int | None, name: str) -> tuple[str, list[s
     if chosen in hidden:
         notes.append(("sheet_is_hidden", chosen))
     return chosen, worksheets, notes
+
+
+def _header_over_data(candidates: list[int], numbers: list[int], cells: dict, row_values, table: str,
+                      mapping: dict) -> tuple[int | None, list[int]]:
+    """The header among the rows that name every required column, and the rows passed over.
+
+    The first such row is the header unless no data row lies between it and the next such row:
+    a title or filter line ("Отбор: Контрагент, Дата, Сумма") above the real header names the
+    columns too, but nothing under it fits as data before the header. A data row is one with a
+    value under every required column of the candidate. A second header further down, after
+    data rows (a "Возвраты" block), is not chosen.
+    """
+    if not candidates:
+        return None, []
+    from ._options import _required, _resolve
+
+    required = set(_required(table))
+    h, passed = candidates[0], []
+    for nxt in candidates[1:]:
+        header = [_clean_header(v) for v in row_values(h)]
+        at = [j + 1 for j, c in enumerate(_resolve(header, table, mapping)) if c in required]
+        between = (r for r in numbers if h < r < nxt)
+        if any(all(cells[r].get(c) is not None for c in at) for r in between):
+            break
+        passed.append(h)
+        h = nxt
+    return h, passed
 
 
 _CALAMINE_SPARSE = 4
