@@ -196,7 +196,8 @@ def test_text_numbers_with_a_decimal_comma_make_a_dot_group_thousands_and_say_so
     df = read(amounts(tmp_path / "a.xlsx", ["1,5", "2,5", "12.500", 100.0]))
     # "1,5" shows a decimal comma (one or two decimals), so "12.500" is twelve thousand five hundred, as in CSV
     assert df.revenue.tolist() == [1.5, 2.5, 12500.0, 100.0]
-    assert read_as(df)["separator_evidence"] == 'revenue: "," separates decimals (e.g. "1,5" on line 2)'
+    assert read_as(df)["separator_evidence"] == ('revenue: "," separates decimals (e.g. "1,5" on line 2); '
+                                                 'so "." groups thousands: "12.500" (line 4) is read as 12500')
     assert read_as(df)["decimal_comma"] == "revenue"
 
 
@@ -239,7 +240,8 @@ def test_csv_a_decimal_point_elsewhere_in_the_column_decides_a_thousands_shaped_
     path.write_text("Дата;Контрагент;Сумма\n2025-01-01;C1;1,250\n2025-01-02;C2;300.25\n", encoding="utf-8")
     df = read(path)
     assert df.revenue.tolist() == [1250.0, 300.25]
-    assert read_as(df)["separator_evidence"] == 'revenue: "." separates decimals (e.g. "300.25" on line 3)'
+    assert read_as(df)["separator_evidence"] == ('revenue: "." separates decimals (e.g. "300.25" on line 3); '
+                                                 'so "," groups thousands: "1,250" (line 2) is read as 1250')
 
 
 def test_csv_both_separators_in_decimal_shapes_the_more_frequent_one_decides(tmp_path):
@@ -248,6 +250,7 @@ def test_csv_both_separators_in_decimal_shapes_the_more_frequent_one_decides(tmp
                     encoding="utf-8")
     df = read(path)
     assert df.revenue.tolist() == [1.5, 2.25]
+    assert "separator_evidence" not in read_as(df)  # "1,5" is not read as thousands: it is excluded, not noted
     excluded = kamlib.excluded_rows(df)
     assert excluded["line"].tolist() == [3]
     with pytest.raises(KamDataError, match=r'e\.g\. "1,5"; valid: a number such as 1234\.5, -300 or 1 234\.56 '

@@ -628,10 +628,10 @@ class _Separators:
     notes: list  # report items
 
 
-def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None, bool]:
-    """(kind, separator, position of an example, whether values hold the other separator on
-    their own): kind "decimal" (the separator is the decimal one), "thousands" (it groups
-    thousands), "ambiguous", or None (no separator).
+def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None, int | None]:
+    """(kind, separator, position of an example, position of a value the decision reads with
+    the other separator grouping thousands, or None): kind "decimal" (the separator is the
+    decimal one), "thousands" (it groups thousands), "ambiguous", or None (no separator).
 
     A value holding both separators decides by the last one. Otherwise each separator is
     looked at on its own and the firmer evidence wins: a decimal or thousands shape over an
@@ -642,19 +642,26 @@ def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | Non
     has_c = _as_bool_array(text.str.contains(",", regex=False))
     has_d = _as_bool_array(text.str.contains(".", regex=False))
     if not has_c.any() and not has_d.any():
-        return None, None, None, False
+        return None, None, None, None
     both = has_c & has_d
     if both.any():
         i = int(np.flatnonzero(both)[0])
         sub = text[both]
         comma_last = _as_bool_array(sub.str.rfind(",") > sub.str.rfind("."))
-        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i, False
+        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i, None
     found = [_separator_evidence(text, mask, sep) for sep, mask in ((",", has_c), (".", has_d)) if mask.any()]
     for kind in ("decimal", "thousands", "ambiguous"):
         same = [e for e in found if e[0] == kind]
         if same:  # both separators in decimal shapes ("1,5" and "2.25"): the one more values show
-            return (*max(same, key=lambda e: e[3])[:3], len(found) == 2)
-    return None, None, None, False
+            kind, sep, pos, _ = max(same, key=lambda e: e[3])
+            other = None
+            if kind == "decimal" and len(found) == 2:  # "12.500" where "1,5" shows a decimal comma
+                o = re.escape("." if sep == "," else ",")
+                idx = np.flatnonzero(has_d if sep == "," else has_c)
+                grouped = _as_bool_array(text.iloc[idx].str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{o}\d{{3}})+"))
+                other = int(idx[np.flatnonzero(grouped)[0]]) if grouped.any() else None
+            return kind, sep, pos, other
+    return None, None, None, None
 
 
 _GROUP_SPACE = "[" + "".join(_SPACES) + "]"
@@ -730,30 +737,32 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
         if _is_text_dtype(s):
             text = s.reset_index(drop=True)
             # the first 100 000 cells usually decide; the whole column is looked at only when they do not
-            kind, sep, pos, mixed = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
+            kind, sep, pos, other = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
             if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD and _holds_separator(text):
-                kind, sep, pos, mixed = _column_evidence(text.str.strip())
+                kind, sep, pos, other = _column_evidence(text.str.strip())
             if kind is not None:
-                evidence[name] = (kind, sep, pos, text.iloc[pos].strip(), mixed)
+                evidence[name] = (kind, sep, pos, text.iloc[pos].strip(),
+                                  None if other is None else (other, text.iloc[other].strip()))
             continue
         found = _text_cells(s)
         if found is None:
             continue
         text, at = found
-        kind, sep, pos, mixed = _column_evidence(text.iloc[:_EVIDENCE_HEAD])
+        kind, sep, pos, other = _column_evidence(text.iloc[:_EVIDENCE_HEAD])
         if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
-            kind, sep, pos, mixed = _column_evidence(text)
+            kind, sep, pos, other = _column_evidence(text)
         if kind is not None:
-            evidence[name] = (kind, sep, int(at[pos]), text.iloc[pos], mixed)
+            evidence[name] = (kind, sep, int(at[pos]), text.iloc[pos],
+                              None if other is None else (int(at[other]), text.iloc[other]))
             cells_only.add(name)
     decided = {}
-    for name, (kind, sep, pos, value, mixed) in evidence.items():
+    for name, (kind, sep, pos, value, _other) in evidence.items():
         if kind == "decimal":
             decided[name] = sep
         elif kind == "thousands":
             decided[name] = "." if sep == "," else ","
     file_decimal = set(decided.values())
-    for name, (kind, sep, pos, value, mixed) in evidence.items():
+    for name, (kind, sep, pos, value, other) in evidence.items():
         line = source.labels(rows[[pos]])[0]
         if kind == "ambiguous":
             if len(file_decimal) == 1:
@@ -769,9 +778,13 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
                       where=t(f"load.{source.where}"), line=line, sep=sep),
                     file=source.name if source.is_file else None, column=name, rows=[line],
                 )
-        elif not (kind == "decimal" and sep == "." and not mixed):  # a plain decimal point needs no note
-            out.notes.append(("separator_evidence", t(
-                "read.separator_evidence", column=name, value=value, line=line,
-                meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)))
+        elif not (kind == "decimal" and sep == "." and other is None):  # a plain decimal point needs no note
+            note = t("read.separator_evidence", column=name, value=value, line=line,
+                     meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)
+            if other is not None:  # the other separator is then read as grouping thousands: say so
+                o = "." if sep == "," else ","
+                note += t("read.separator_other", sep=o, value=other[1], number=other[1].replace(o, ""),
+                          line=source.labels(rows[[other[0]]])[0])
+            out.notes.append(("separator_evidence", note))
     out.decimal = decided
     return out
