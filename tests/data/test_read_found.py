@@ -79,11 +79,14 @@ def test_a_totals_line_with_the_word_in_the_date_column_is_a_totals_line(tmp_pat
 
 def test_a_value_read_with_its_only_separator_as_thousands_is_named_in_the_report(tmp_path):
     """"12.500" in a column of decimal commas is read as 12,500 (the dot groups thousands, as in
-    "1.234,50"): a reading that changes the value, so the load report says so."""
-    path = write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;12.500\n2025-01-02;C2;3,25\n2025-01-03;C3;4,50\n")
-    df = read(path)
-    assert df["revenue"].tolist() == [12500, 3.25, 4.5]
-    assert 'revenue: "." also read as grouping thousands (e.g. "12.500" on line 2 read as 12500)' in \
-        str(kamlib.load_report(df))
-    both = read(write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;1.234,50\n2025-01-02;C2;3,25\n"))
-    assert "also read as grouping" not in str(kamlib.load_report(both))  # "1.234,50" shows both signs
+    "1.234,50"): a reading that changes the value, so the load report names it, once, with the number
+    read -- whether the column's evidence is "3,25" or "1.234,50"."""
+    for evidence in ["3,25", "1.234,50"]:
+        path = write(tmp_path, f"date;client_id;revenue\n2025-01-01;C1;12.500\n2025-01-02;C2;{evidence}\n"
+                               "2025-01-03;C3;4,50\n")
+        df = read(path)
+        assert df["revenue"].tolist()[0] == 12500
+        lines = [line for line in str(kamlib.load_report(df)).splitlines() if '"12.500"' in line]
+        assert len(lines) == 1 and "12500" in lines[0] and "thousands" in lines[0] and "line 2" in lines[0]
+    plain = read(write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;1.234,50\n2025-01-02;C2;3,25\n"))
+    assert "grouping" not in str(kamlib.load_report(plain))  # "1.234,50" shows both signs in one value

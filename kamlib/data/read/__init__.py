@@ -19,14 +19,19 @@ What the readers work out by themselves
   file starts with its BOM), the delimiter (``,`` ``;`` or tab: the one that splits
   the header into the expected columns, else the one that gives every line the
   same number of fields), and title lines above the header.
-- **Excel**: title rows above the header (the header is the first row, within the
-  first 50, that holds every required column). Sheets are read by python-calamine
+- **Excel**: the sheet (the first visible worksheet, as Excel shows it; hidden and
+  chart sheets before it are skipped and named in the load report) and title rows
+  above the header (the header is the first row, within the first 50, that holds
+  every required column -- passing over a title or filter row that names the
+  columns too but has no data under it). Sheets are read by python-calamine
   when it is installed and the sheet has no error cells, no cells without a
   reference and no used area far beyond its cells; otherwise, and for tables with a
   percent column (whose cell formats matter), by openpyxl. Both give the same values.
 - **Numbers**, per column: decimal point or decimal comma, and thousands
   separators (spaces, no-break spaces, or the other of ``.``/``,`` in groups of
-  three): ``1234.5``, ``1 234,56``, ``1.234,56``, ``-300`` are all read.
+  three): ``1234.5``, ``1 234,56``, ``1.234,56``, ``-300`` are all read. Numbers
+  stored as text in Excel cells get the same evidence as CSV text (cells holding
+  real numbers need no separator and are no evidence).
 - **Dates**, per value: ISO ``2025-01-31`` (a time part such as ``2025-01-31 14:05``
   is allowed) and ``31.01.2025``. Both are unambiguous, so nothing is guessed:
   ``01/02/2025`` is not read unless you say ``date_format="%d/%m/%Y"``. Dates are
@@ -151,7 +156,11 @@ def read_table(
         the path of a TOML mapping file with a ``[columns]`` table (and optional
         ``[columns.<table>]`` and ``[options]`` tables).
     sheet : str or int, optional
-        Excel sheet name or position (0 = first, the default).
+        Excel sheet name or position (0 = first, counting every sheet in the
+        workbook's order, hidden ones included). By default the first visible
+        worksheet, as Excel shows it: hidden sheets and chart sheets before it are
+        skipped, and the load report names them. A hidden sheet given here is
+        read, and the load report says it is hidden.
     header_row : int, optional
         The header's line (CSV) or row (Excel), counted from 1. By default the
         first line within the first 50 that holds every required column.

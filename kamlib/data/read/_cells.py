@@ -639,34 +639,62 @@ class _Separators:
     thousands: set = field(default_factory=set)  # columns whose note already says which sign groups thousands
 
 
-def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None]:
-    """(kind, separator, position of an example): kind "decimal" (the separator is the
-    decimal one), "thousands" (it groups thousands), "ambiguous", or None (no separator)."""
+def _column_evidence(text: pd.Series) -> tuple[str | None, str | None, int | None, int | None]:
+    """(kind, separator, position of an example, position of a value the decision reads with
+    the other separator grouping thousands, or None): kind "decimal" (the separator is the
+    decimal one), "thousands" (it groups thousands), "ambiguous", or None (no separator).
+
+    A value holding both separators decides by the last one. Otherwise each separator is
+    looked at on its own and the firmer evidence wins: a decimal or thousands shape over an
+    ambiguous one ("1,250" among "300.25" is read with a decimal point); when both are equally
+    firm, the one more values show (the comma on a tie). Values that do not fit are then
+    excluded as "not a number" and reported.
+    """
     has_c = _as_bool_array(text.str.contains(",", regex=False))
     has_d = _as_bool_array(text.str.contains(".", regex=False))
     if not has_c.any() and not has_d.any():
-        return None, None, None
+        return None, None, None, None
     both = has_c & has_d
     if both.any():
         i = int(np.flatnonzero(both)[0])
         sub = text[both]
         comma_last = _as_bool_array(sub.str.rfind(",") > sub.str.rfind("."))
-        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i
-    sep = "," if has_c.any() else "."
-    sub_mask = has_c if sep == "," else has_d
-    idx = np.flatnonzero(sub_mask)
+        return "decimal", ("," if 2 * comma_last.sum() > len(sub) else "."), i, None
+    found = [_separator_evidence(text, mask, sep) for sep, mask in ((",", has_c), (".", has_d)) if mask.any()]
+    for kind in ("decimal", "thousands", "ambiguous"):
+        same = [e for e in found if e[0] == kind]
+        if same:  # both separators in decimal shapes ("1,5" and "2.25"): the one more values show
+            kind, sep, pos, _ = max(same, key=lambda e: e[3])
+            other = None
+            if kind == "decimal" and len(found) == 2:  # "12.500" where "1,5" shows a decimal comma
+                o = re.escape("." if sep == "," else ",")
+                idx = np.flatnonzero(has_d if sep == "," else has_c)
+                grouped = _as_bool_array(text.iloc[idx].str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{o}\d{{3}})+"))
+                other = int(idx[np.flatnonzero(grouped)[0]]) if grouped.any() else None
+            return kind, sep, pos, other
+    return None, None, None, None
+
+
+_GROUP_SPACE = "[" + "".join(_SPACES) + "]"
+
+
+def _separator_evidence(text: pd.Series, mask: np.ndarray, sep: str) -> tuple[str | None, str | None, int | None, int]:
+    """What the values holding ``sep`` (and not the other separator) tell about it: (kind,
+    separator, position of an example, how many values show that kind)."""
+    idx = np.flatnonzero(mask)
     sub = text.iloc[idx]
     e = re.escape(sep)
-    decimal_shape = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+"))
+    decimal_shape = _as_bool_array(sub.str.fullmatch(
+        rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+|{_SIGN}\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+{e}\d+"))
     if decimal_shape.any():
-        return "decimal", sep, int(idx[np.flatnonzero(decimal_shape)[0]])
+        return "decimal", sep, int(idx[np.flatnonzero(decimal_shape)[0]]), int(decimal_shape.sum())
     grouped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{e}\d{{3}}){{2,}}"))
     if grouped.any():
-        return "thousands", sep, int(idx[np.flatnonzero(grouped)[0]])
+        return "thousands", sep, int(idx[np.flatnonzero(grouped)[0]]), int(grouped.sum())
     shaped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}{e}\d{{3}}"))
     if shaped.any():
-        return "ambiguous", sep, int(idx[np.flatnonzero(shaped)[0]])
-    return None, None, None
+        return "ambiguous", sep, int(idx[np.flatnonzero(shaped)[0]]), int(shaped.sum())
+    return None, None, None, 0
 
 
 def _holds_separator(text: pd.Series) -> bool:
@@ -681,9 +709,31 @@ def _holds_separator(text: pd.Series) -> bool:
     return False
 
 
+def _text_cells(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """The stripped text cells of an object column (Excel: numbers stored as text) and their
+    positions, or None when it holds none. Cells holding real numbers are left out: Excel keeps
+    them as binary numbers, whatever the display format, so they tell nothing about the
+    separators in the text cells."""
+    kind = pd.api.types.infer_dtype(s, skipna=True)  # one pass in C: most columns hold no text
+    if kind not in ("string", "mixed", "mixed-integer"):
+        return None
+    objects = s.to_numpy(dtype=object)
+    at = np.flatnonzero(np.fromiter((isinstance(v, str) for v in objects), dtype=bool, count=len(objects)))
+    if not len(at):
+        return None
+    text = pd.Series([objects[i].strip() for i in at], dtype=_TEXT_DTYPE)
+    return text, at
+
+
 def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -> _Separators:
     """The decimal separator of each number column, from the whole column and the file's other
-    number columns; :class:`KamDataError` when a column is ambiguous and nothing else decides."""
+    number columns; :class:`KamDataError` when a column is ambiguous and nothing else decides.
+
+    Text columns (CSV) give evidence from every cell. Object columns (Excel) give it from their
+    text cells only -- numbers typed or exported as text; their real numeric cells are numbers
+    already, need no separator and are no evidence either way (a cell holding 1234.5 says nothing
+    about what "1.234" typed as text means).
+    """
     out = _Separators({}, [])
     if options.get("decimal") is not None:
         return out
@@ -693,43 +743,63 @@ def _decide_separators(columns: dict, options: dict, source, rows: np.ndarray) -
         out.decimal = {name: other for name in columns}
         return out
     evidence = {}
+    cells_only = set()  # columns whose evidence comes from the text cells of an object column
     for name, s in columns.items():
-        if not _is_text_dtype(s):
+        if _is_text_dtype(s):
+            text = s.reset_index(drop=True)
+            # the first 100 000 cells usually decide; the whole column is looked at only when they do not
+            kind, sep, pos, other = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
+            if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD and _holds_separator(text):
+                kind, sep, pos, other = _column_evidence(text.str.strip())
+            if kind is not None:
+                evidence[name] = (kind, sep, pos, text.iloc[pos].strip(),
+                                  None if other is None else (other, text.iloc[other].strip()))
             continue
-        text = s.reset_index(drop=True)
-        # the first 100 000 cells usually decide; the whole column is looked at only when they do not
-        kind, sep, pos = _column_evidence(text.iloc[:_EVIDENCE_HEAD].str.strip())
-        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD and _holds_separator(text):
-            kind, sep, pos = _column_evidence(text.str.strip())
+        found = _text_cells(s)
+        if found is None:
+            continue
+        text, at = found
+        kind, sep, pos, other = _column_evidence(text.iloc[:_EVIDENCE_HEAD])
+        if kind in (None, "ambiguous") and len(text) > _EVIDENCE_HEAD:
+            kind, sep, pos, other = _column_evidence(text)
         if kind is not None:
-            evidence[name] = (kind, sep, pos, text.iloc[pos].strip())
+            evidence[name] = (kind, sep, int(at[pos]), text.iloc[pos],
+                              None if other is None else (int(at[other]), text.iloc[other]))
+            cells_only.add(name)
     decided = {}
-    for name, (kind, sep, pos, value) in evidence.items():
+    for name, (kind, sep, pos, value, _other) in evidence.items():
         if kind == "decimal":
             decided[name] = sep
         elif kind == "thousands":
             decided[name] = "." if sep == "," else ","
             out.thousands.add(name)
     file_decimal = set(decided.values())
-    for name, (kind, sep, pos, value) in evidence.items():
+    for name, (kind, sep, pos, value, other) in evidence.items():
         line = source.labels(rows[[pos]])[0]
         if kind == "ambiguous":
             if len(file_decimal) == 1:
                 decided[name] = next(iter(file_decimal))
                 out.notes.append(("separator_from_file", t(
-                    "read.separator_from_file", column=name, value=value, line=line,
+                    "read.separator_from_file_cells" if name in cells_only else "read.separator_from_file",
+                    column=name, value=value, line=line,
                     meaning=t("read.sep_decimal" if decided[name] == sep else "read.sep_thousands"))))
                 if decided[name] != sep:
                     out.thousands.add(name)
             else:
                 raise KamDataError(
-                    t("read.separator_ambiguous", file=source.name, column=name, value=value,
+                    t("read.separator_ambiguous_cells" if name in cells_only else "read.separator_ambiguous",
+                      file=source.name, column=name, value=value,
                       where=t(f"load.{source.where}"), line=line, sep=sep),
                     file=source.name if source.is_file else None, column=name, rows=[line],
                 )
-        elif not (kind == "decimal" and sep == "."):  # a plain decimal point needs no note
-            out.notes.append(("separator_evidence", t(
-                "read.separator_evidence", column=name, value=value, line=line,
-                meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)))
+        elif not (kind == "decimal" and sep == "." and other is None):  # a plain decimal point needs no note
+            note = t("read.separator_evidence", column=name, value=value, line=line,
+                     meaning=t("read.sep_decimal" if kind == "decimal" else "read.sep_thousands"), sep=sep)
+            if other is not None:  # the other separator is then read as grouping thousands: say so
+                out.thousands.add(name)
+                o = "." if sep == "," else ","
+                note += t("read.separator_other", sep=o, value=other[1], number=other[1].replace(o, ""),
+                          line=source.labels(rows[[other[0]]])[0])
+            out.notes.append(("separator_evidence", note))
     out.decimal = decided
     return out

@@ -333,6 +333,7 @@ def _bad_date_valid(values: list) -> str:
 
 def _details(report: LoadReport) -> str:
     parts = []
+    comma_columns = {c.strip() for key, value in report.read_as if key == "decimal_comma" for c in value.split(",")}
     for (reason, column), rows in _groups(report.excluded):
         examples = []
         for row in rows[:_EXAMPLES]:
@@ -344,6 +345,9 @@ def _details(report: LoadReport) -> str:
             "missing_id": lambda: t("load.valid_missing_id", column=column),
             "missing_value": lambda: t("load.valid_missing_value", column=column),
             "duplicate_id": lambda: t("load.valid_duplicate_id", column=column, where=t(f"load.{report.where}")),
+            # the examples use the column's own decimal separator: "1,5" is not valid where "." is
+            "bad_number": lambda: t("load.valid_bad_number_comma" if column in comma_columns
+                                    else "load.valid_bad_number"),
             "out_of_range": lambda: t(
                 "load.valid_out_of_range",
                 low=_RANGES[(report.table, column)][0],

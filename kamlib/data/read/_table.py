@@ -569,24 +569,9 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
         except Exception as exc:  # zipfile/openpyxl raise many kinds for a damaged file
             raise KamDataError(t("load_errors.unreadable", file=name, format="Excel .xlsx", error=exc), file=name) from None
         try:
-            sheet = options.get("sheet")
-            names = book.sheetnames
-            if sheet is None:
-                sheet_name = names[0]
-            elif isinstance(sheet, int):
-                if sheet >= len(names):
-                    raise KamDataError(
-                        t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
-                    )
-                sheet_name = names[sheet]
-            else:
-                if sheet not in names:
-                    raise KamDataError(
-                        t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
-                    )
-                sheet_name = sheet
+            sheet_name, names, notes = _choose_sheet(book, options.get("sheet"), name)
             ws = book[sheet_name]
-            fast = None if any(c.unit == "%" for c in TABLES[table]) else _calamine_cells(path, names.index(sheet_name))
+            fast = None if any(c.unit == "%" for c in TABLES[table]) else _calamine_cells(path, sheet_name)
             cells, percent = fast if fast is not None else _sparse_cells(book, ws)
         finally:
             book.close()
@@ -602,10 +587,12 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
 
     header_row = options.get("header_row")
     searched = False
+    passed: list[int] = []
     if header_row is not None:
         h = header_row
     else:
-        h = next((r for r in search if _has_required([_clean_header(v) for v in row_values(r)], table, mapping)), None)
+        candidates = [r for r in search if _has_required([_clean_header(v) for v in row_values(r)], table, mapping)]
+        h, passed = _header_over_data(candidates, numbers, cells, row_values, table, mapping)
         if h is None:  # as for CSV: the widest row is taken as the header
             searched = True
             widest = _widest(row_values(r) for r in search)
@@ -624,9 +611,11 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
                 grid[i, width] = v  # the first value beyond the header: the row is misaligned
     frame = pd.DataFrame(grid, columns=range(grid.shape[1]), dtype=object)
     headers = header + [""] * (grid.shape[1] - width)
-    read_as = [("format", "Excel"), ("sheet", sheet_name)]
+    read_as = [("format", "Excel"), ("sheet", sheet_name), *notes]
     if h > 1:
         read_as.append(("header", str(h)))
+    if passed:
+        read_as.append(("header_passed", ", ".join(map(str, passed))))
     row_numbers = np.asarray(body, dtype=np.int64)
     blank = (body[-1] - h - len(body)) if body else 0
     if blank > 0:
@@ -650,14 +639,79 @@ def _excel_source(path: Path, name: str, table: str, mapping: dict, options: dic
     )
 
 
+def _choose_sheet(book, sheet: str | int | None, name: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """The sheet to read, the workbook's worksheets (for hints) and the load-report notes.
+
+    By default the first *visible worksheet*: what Excel shows when the file opens. Hidden
+    sheets (often stale copies) and chart sheets (no cells) before it are skipped and named in
+    the report. An explicit ``sheet=`` (a name, or a position among all sheets in the
+    workbook's order) reads that sheet even when it is hidden -- the report says so -- but a
+    chart sheet holds no table and is refused.
+    """
+    names = list(book.sheetnames)
+    charts = {c.title for c in getattr(book, "chartsheets", [])}
+    worksheets = [n for n in names if n not in charts]
+    hidden = {n for n in worksheets if getattr(book[n], "sheet_state", "visible") != "visible"}
+    if sheet is None:
+        chosen = next((n for n in worksheets if n not in hidden), worksheets[0] if worksheets else None)
+        if chosen is None:
+            raise KamDataError(t("load_errors.no_worksheet", file=name, sheets=", ".join(names)), file=name)
+        skipped = [f'"{n}" ({t("load.sheet_chart" if n in charts else "load.sheet_hidden")})'
+                   for n in names[: names.index(chosen)]]
+        notes = [("sheets_skipped", ", ".join(skipped))] if skipped else []
+    else:
+        if isinstance(sheet, int):
+            chosen = names[sheet] if sheet < len(names) else None
+        else:
+            chosen = sheet if sheet in names else None
+        if chosen is None:
+            raise KamDataError(
+                t("load_errors.sheet_not_found", file=name, sheet=sheet, available=", ".join(names)), file=name
+            )
+        if chosen in charts:
+            raise KamDataError(t("load_errors.sheet_is_chart", file=name, sheet=chosen,
+                                 available=", ".join(worksheets) or "-"), file=name)
+        notes = []
+    if chosen in hidden:
+        notes.append(("sheet_is_hidden", chosen))
+    return chosen, worksheets, notes
+
+
+def _header_over_data(candidates: list[int], numbers: list[int], cells: dict, row_values, table: str,
+                      mapping: dict) -> tuple[int | None, list[int]]:
+    """The header among the rows that name every required column, and the rows passed over.
+
+    The first such row is the header unless no data row lies between it and the next such row:
+    a title or filter line ("Отбор: Контрагент, Дата, Сумма") above the real header names the
+    columns too, but nothing under it fits as data before the header. A data row is one with a
+    value under every required column of the candidate. A second header further down, after
+    data rows (a "Возвраты" block), is not chosen.
+    """
+    if not candidates:
+        return None, []
+    from ._options import _required, _resolve
+
+    required = set(_required(table))
+    h, passed = candidates[0], []
+    for nxt in candidates[1:]:
+        header = [_clean_header(v) for v in row_values(h)]
+        at = [j + 1 for j, c in enumerate(_resolve(header, table, mapping)) if c in required]
+        between = (r for r in numbers if h < r < nxt)
+        if any(all(cells[r].get(c) is not None for c in at) for r in between):
+            break
+        passed.append(h)
+        h = nxt
+    return h, passed
+
+
 _CALAMINE_SPARSE = 4
 """A sheet whose used area is more than this many times its cell count (plus 100,000) is read
 cell by cell (openpyxl); python-calamine holds the whole area in memory (it aborted the process
 on a sheet with one cell at XFD1048576)."""
 
 
-def _sheet_xml_name(archive, index: int) -> str | None:
-    """The zip member of the workbook's ``index``-th sheet (workbook.xml order), or None."""
+def _sheet_xml_name(archive, sheet: str) -> str | None:
+    """The zip member of the workbook's sheet named ``sheet``, or None."""
     import xml.etree.ElementTree as ET
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -665,7 +719,7 @@ def _sheet_xml_name(archive, index: int) -> str | None:
           "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
     try:
         sheets = ET.fromstring(archive.read("xl/workbook.xml")).findall("m:sheets/m:sheet", ns)
-        rel_id = sheets[index].get(f"{{{ns['r']}}}id")
+        rel_id = next(s for s in sheets if s.get("name") == sheet).get(f"{{{ns['r']}}}id")
         rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         target = next(r.get("Target") for r in rels.findall("p:Relationship", ns) if r.get("Id") == rel_id)
     except (KeyError, IndexError, StopIteration, ET.ParseError):
@@ -674,8 +728,8 @@ def _sheet_xml_name(archive, index: int) -> str | None:
     return target if target.startswith("xl/") else "xl/" + target
 
 
-def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]], set] | None:
-    """The non-empty cells of the ``index``-th sheet read by python-calamine (about ten times faster
+def _calamine_cells(path: Path, sheet: str) -> tuple[dict[int, dict[int, object]], set] | None:
+    """The non-empty cells of the sheet named ``sheet`` read by python-calamine (about ten times faster
     than openpyxl), or None when openpyxl must read it: python-calamine is not installed, the sheet
     holds error cells (calamine gives them as empty, openpyxl as "#DIV/0!", which the load report
     must show), cells without an ``r`` reference, or a used area far larger than its cells."""
@@ -687,7 +741,7 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
 
     try:
         with zipfile.ZipFile(path) as archive:
-            member = _sheet_xml_name(archive, index)
+            member = _sheet_xml_name(archive, sheet)
             if member is None:
                 return None
             n_cells = n_refs = max_row = max_col = 0
@@ -718,9 +772,9 @@ def _calamine_cells(path: Path, index: int) -> tuple[dict[int, dict[int, object]
     if n_cells != n_refs or max_row * max_col > _CALAMINE_SPARSE * n_cells + 100_000:
         return None
     try:
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index)
-        values = sheet.to_python()
-        row0, col0 = sheet.start if sheet.height else (0, 0)
+        book_sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+        values = book_sheet.to_python()
+        row0, col0 = book_sheet.start if book_sheet.height else (0, 0)
     except Exception:  # a workbook calamine cannot read: openpyxl gets its turn (and its error messages)
         return None
     cells: dict[int, dict[int, object]] = {}
