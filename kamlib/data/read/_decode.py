@@ -66,33 +66,144 @@ def _letters_ratio(text: str) -> float:
     return good / len(high)
 
 
-def choose_code_page(raw: bytes, name: str) -> str:
-    """The one-byte code page of ``raw`` (bytes that are not UTF-8), or :class:`KamDataError`."""
-    sample = raw[: 64_000]
-    guess = None
+# two-byte UTF-8 characters (U+0080-U+07FF) that real text in the supported languages holds: modern
+# Cyrillic (Russian, Ukrainian, Belarusian), Latin-1 and Latin Extended-A letters, the usual signs. A
+# line that is valid UTF-8 but decodes to another two-byte character (archaic "Ѹ" from cp1251 "Сё",
+# Greek "Π" from cp1251 "О" + no-break space) is a code-page line whose bytes happen to pair like
+# UTF-8: an upper-case cp1251 letter (C0-DF) before ё, «, » or a no-break space (80-BF). Three- and
+# four-byte sequences need a lower-case letter before two or three such bytes, which Russian text
+# does not hold, so those characters (€, №, dashes, CJK, emoji) count as UTF-8 text.
+_PLAUSIBLE = (r"\u0401\u0404\u0406\u0407\u040e\u0410-\u044f\u0451\u0454\u0456\u0457\u045e\u0490\u0491"
+              r"\u00a0-\u00ff\u0100-\u017f")
+_IMPLAUSIBLE = re.compile(rf"(?![{_PLAUSIBLE}])[\u0080-\u07ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁіїєўґІЇЄЎҐ]+")
+_LATIN_PAGES = ("cp1252", "cp1250", "cp1257", "cp1254", "latin_1", "iso8859_15", "iso8859_2", "cp1258", "mac_roman")
+_CLOSE = 1.15  # the best Cyrillic page must score this much better than the next
+_FEW_LETTERS, _CLOSE_FEW = 10, 1.3  # ...and much better when the text has fewer distinct letters
+
+
+def plausible_utf8(text: str) -> bool:
+    """Whether decoded UTF-8 ``text`` holds non-ASCII characters, all plausible (see ``_PLAUSIBLE``)."""
+    return not text.isascii() and _IMPLAUSIBLE.search(text) is None
+
+
+def _one_byte(codec: str) -> bool:
+    """Whether ``codec`` is a one-byte code page (every byte one character): multi-byte CJK codecs
+    (big5, gb2312, shift_jis...) are not plausible readings of the lines of a Russian/Western export."""
+    try:
+        return len(bytes(range(256)).decode(codec, errors="replace")) == 256
+    except LookupError:
+        return False
+
+
+def _case_ok(word: str) -> bool:
+    return len(word) < 2 or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+
+
+def _cyrillic_fit(text: str) -> float:
+    """Share of the words holding non-ASCII letters that read as Cyrillic words: Cyrillic letters only,
+    in lower, upper or title case. A wrong Cyrillic page gives words with the case swapped mid-word
+    ("тПНБЫЛБ", KOI8-R read as cp1251); a Western text read as Cyrillic gives Cyrillic letters inside
+    Latin words ("Mьller")."""
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not words:
+        return 0.0
+    good = sum(1 for w in words if _CYRILLIC_WORD.fullmatch(w) and _case_ok(w))
+    return good / len(words)
+
+
+def _western_fit(text: str) -> float:
+    """Share of the words holding non-ASCII letters that read as Western words: accented letters among
+    more ASCII letters, in a plausible case ("Müller", "Café"), where Russian read as cp1252 gives words
+    made of accented letters only ("Ðîìàøêà")."""
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not words:
+        return 0.0
+    good = 0
+    for w in words:
+        high = sum(ord(c) > 127 for c in w)
+        if high <= len(w) - high and _case_ok(w) and _IMPLAUSIBLE.search(w) is None:
+            good += 1
+    return good / len(words)
+
+
+def _guess(sample: bytes) -> str | None:
+    """charset-normalizer's one-byte code page for ``sample`` (None when it names none)."""
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(sample).best()
         guess = None if best is None else _codec_name(best.encoding)
     except Exception:  # pragma: no cover - charset-normalizer is a dependency; be safe anyway
-        guess = None
+        return None
+    return guess if guess is not None and guess not in ("utf_8", "ascii") and _one_byte(guess) else None
+
+
+def choose_code_page(raw: bytes, name: str, lines: list[int] | None = None) -> str:
+    """The one-byte code page of ``raw`` (bytes that are not UTF-8), or :class:`KamDataError`.
+
+    A Cyrillic page wins when the text reads as Russian words in it (:func:`_cyrillic_fit`) and not
+    as Western words in cp1252 (:func:`_western_fit`); among the Cyrillic pages, the one whose
+    letters are the most frequent Russian letters. A Western text gets charset-normalizer's Latin
+    page (cp1252 when it names none). Anything too close to call is refused with ``encoding=``
+    advice. ``lines`` (1-based) are the lines of a mostly UTF-8 file that ``raw`` holds: the advice
+    then names them and says that the UTF-8 lines stay UTF-8.
+    """
+    sample = raw[: 64_000]
     scores = {}
+    close = _CLOSE
     for page in _CYRILLIC_PAGES:
         text = sample.decode(page, errors="replace")
-        if _letters_ratio(text) >= 0.9:
-            scores[page] = _russian_score(text)
-    if scores and (guess is None or guess in _CYRILLIC_PAGES or guess in ("mac_cyrillic", "iso8859_5")
-                   or max(scores.values()) > 40):
+        fit = _cyrillic_fit(text)
+        if _letters_ratio(text) >= 0.9 and fit >= 0.8:
+            scores[page] = _russian_score(text) * fit
+            if len({c for c in text.lower() if "а" <= c <= "я" or c == "ё"}) < _FEW_LETTERS:
+                close = _CLOSE_FEW  # little evidence ("ИП" is "хо" in KOI8-R): ask unless clear
+    western = sample.decode("cp1252", errors="replace")
+    is_western = _letters_ratio(western) >= 0.9 and _western_fit(western) >= 0.8
+    if scores and not is_western:
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if len(ranked) == 1 or ranked[0][1] >= 1.15 * ranked[1][1]:
+        if len(ranked) == 1 or ranked[0][1] >= close * ranked[1][1]:
             return ranked[0][0]
-        raise KamDataError(
-            t("read.encoding_ambiguous", file=name, pages=", ".join(p for p, _ in ranked[:2])), file=name
-        )
-    if guess is not None and guess not in ("utf_8", "ascii"):
+        _refuse(name, [p for p, _ in ranked[:2]], lines)
+    guess = _guess(sample)
+    if is_western and not scores:
+        return _western_page(sample, guess)
+    if scores:  # both readings fit: ask
+        _refuse(name, [max(scores, key=scores.get), "cp1252"], lines)
+    if guess is not None and lines is None:
         return guess
-    raise KamDataError(t("read.encoding_unknown", file=name), file=name)
+    _refuse(name, [], lines)
+    raise AssertionError  # pragma: no cover - _refuse raises
+
+
+def _western_page(sample: bytes, guess: str | None) -> str:
+    """cp1252, the Western page of most exports, unless charset-normalizer's Latin page reads the
+    text better (more letters, more Western words: Polish "Łódź" is "£ódŸ" in cp1252)."""
+    if guess is None or guess == "cp1252" or guess not in _LATIN_PAGES:
+        return "cp1252"
+
+    def fit(page: str) -> tuple[float, float]:
+        text = sample.decode(page, errors="replace")
+        return _letters_ratio(text), _western_fit(text)
+
+    return guess if fit(guess) > fit("cp1252") else "cp1252"
+
+
+def _refuse(name: str, pages: list[str], lines: list[int] | None) -> None:
+    """Raise the ``encoding=`` advice: the pages that fit equally well (none: unknown), for the whole
+    file or for the non-UTF-8 ``lines`` of a mostly UTF-8 file."""
+    shown = ", ".join(page_label(p) for p in pages)
+    example = pages[0] if pages else "cp1251"
+    if lines is not None:
+        key = "read.encoding_ambiguous_lines" if pages else "read.encoding_unknown_lines"
+        message = t(key, file=name, pages=shown, page=example, n=len(lines), lines=show_lines(lines))
+    elif pages:
+        message = t("read.encoding_ambiguous", file=name, pages=shown, page=example)
+    else:
+        message = t("read.encoding_unknown", file=name)
+    raise KamDataError(message, file=name, rows=list(lines or [])[:_SHOW] or None)
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -158,12 +269,29 @@ def code_page_of_file(path, head: bytes, name: str) -> Decoded | None:
     return Decoded(page_label(page), page, None)
 
 
+def utf8_lines_in_page(path, name: str, codec: str) -> Decoded | None:
+    """The file decoded line by line when the user gave a one-byte code page (``encoding=``) but
+    some lines are UTF-8 text: those stay UTF-8 (read in the page they would be garbled) and are
+    listed in the load report. None when the page reads the whole file (the usual case)."""
+    import mmap
+
+    if codec in ("utf-8", "utf-8-sig") or not _one_byte(codec):
+        return None
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return None
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if not _has_utf8_line(data):
+                return None
+    return analyse(path.read_bytes(), name, page=codec)
+
+
 _SCAN_BLOCK = 1 << 24
 
 
 def _has_utf8_line(data) -> bool:
-    """Whether a line of ``data`` (bytes or a memory map) decodes as UTF-8 and holds a non-ASCII
-    letter. Only the lines holding a complete multi-byte sequence (a lead byte and its
+    """Whether a line of ``data`` (bytes or a memory map) decodes as UTF-8 and holds non-ASCII
+    characters, all plausible (:func:`plausible_utf8`). Only the lines holding a complete multi-byte sequence (a lead byte and its
     continuation bytes) are decoded; those are found with NumPy, 16 MiB at a time. In code-page
     text they are rare (an upper-case cp1251 letter before "ё", as in "Сёмин")."""
     import numpy as np
@@ -189,16 +317,17 @@ def _has_utf8_line(data) -> bool:
             checked = data.find(b"\n", at)
             checked = len(data) if checked < 0 else checked
             try:
-                data[line_start:checked].decode("utf-8")
-                return True
+                if plausible_utf8(data[line_start:checked].decode("utf-8")):
+                    return True
             except UnicodeDecodeError:
                 continue
     return False
 
 
-def analyse(data: bytes, name: str) -> Decoded:
-    """Decide the encoding of a whole file's bytes (see the module docstring)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def analyse(data: bytes, name: str, page: str | None = None) -> Decoded:
+    """Decide the encoding of a whole file's bytes (see the module docstring). ``page``: the one-byte
+    code page the user gave with ``encoding=``; lines that are UTF-8 text stay UTF-8 (and are listed)."""
+    if page is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return Decoded("UTF-16", None, data.decode("utf-16"))
         except UnicodeDecodeError as exc:
@@ -208,43 +337,61 @@ def analyse(data: bytes, name: str) -> Decoded:
                 file=name, rows=[line],
             ) from None
     bom = data.startswith(codecs.BOM_UTF8)
-    try:
-        return Decoded("UTF-8 (BOM)" if bom else "UTF-8", "utf-8", data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
-    # one pass in C before any per-line work: bytes that fail UTF-8 become one U+FFFD each, valid
-    # multi-byte letters shrink; no valid multi-byte letter at all (or a handful of accidental pairs
-    # such as cp1251 "Сё" = D1 B8, with no line that is UTF-8) means a one-byte code page throughout
-    loose = data.decode("utf-8", errors="replace")
-    invalid = loose.count("\ufffd")
-    multibyte = len(data) - len(loose)
-    del loose
-    if multibyte * 100 < invalid and not (multibyte and _has_utf8_line(data)):
-        sample = data[:2_000_000]
-        page = choose_code_page(sample, name)
-        return Decoded(page_label(page), page, None)
+    if page is None:
+        try:
+            return Decoded("UTF-8 (BOM)" if bom else "UTF-8", "utf-8", data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            pass
+        # one pass in C before any per-line work: bytes that fail UTF-8 become one U+FFFD each, valid
+        # multi-byte letters shrink; no valid multi-byte letter at all (or a handful of accidental pairs
+        # such as cp1251 "Сё" = D1 B8, with no line that is UTF-8) means a one-byte code page throughout
+        loose = data.decode("utf-8", errors="replace")
+        invalid = loose.count("\ufffd")
+        multibyte = len(data) - len(loose)
+        del loose
+        if multibyte * 100 < invalid and not (multibyte and _has_utf8_line(data)):
+            sample = data[:2_000_000]
+            found = choose_code_page(sample, name)
+            return Decoded(page_label(found), found, None)
     lines = data.split(b"\n")
-    utf8_lines = []  # lines with UTF-8 letters
-    bad = []  # lines that are not UTF-8
+    utf8_lines = []  # lines of UTF-8 text (plausible letters)
+    bad = []  # lines that are not
     for i, line in enumerate(lines):
         if line.isascii():
             continue
         try:
-            line.decode("utf-8")
-            utf8_lines.append(i)
+            text = line.decode("utf-8")
         except UnicodeDecodeError:
             bad.append(i)
+            continue
+        (utf8_lines if plausible_utf8(text.lstrip("\ufeff")) else bad).append(i)
     if not utf8_lines:  # a one-byte code page throughout
-        page = choose_code_page(b"\n".join(lines[i] for i in bad[:2000]), name)
-        return Decoded(page_label(page), page, None)
-    # mixed: UTF-8 lines and others, line by line
-    stray = [i for i in bad if _UTF8_LETTER.search(lines[i])]  # UTF-8 text with a stray byte
-    paged = [i for i in bad if i not in set(stray)]
-    page = choose_code_page(b"\n".join(lines[i] for i in paged[:2000]), name) if paged else None
+        found = page or choose_code_page(b"\n".join(lines[i] for i in bad[:2000]), name)
+        return Decoded(page_label(found), found, None)
+    return _mixed(lines, utf8_lines, bad, name, page)
+
+
+def _stray(line: bytes) -> bool:
+    """Whether a line that is not UTF-8 is UTF-8 text with a stray byte: more plausible UTF-8 letters
+    than undecodable bytes ("Ромашка" + FF), where a code-page line has at most an accidental pair
+    ("Сёмин" in cp1251: D1 B8 pairs, three bytes fail)."""
+    loose = line.decode("utf-8", errors="replace")
+    letters = sum(1 for c in loose if ord(c) > 127 and c != "\ufffd" and _IMPLAUSIBLE.search(c) is None)
+    return letters > 0 and letters >= loose.count("\ufffd")
+
+
+def _mixed(lines: list[bytes], utf8_lines: list[int], bad: list[int], name: str, page: str | None) -> Decoded:
+    """A file of UTF-8 lines and lines in a one-byte code page (``page``, or decided from those lines),
+    decoded line by line; a line that reads as neither is excluded as undecodable."""
+    given = page is not None
+    stray_set = {i for i in bad if not given and _stray(lines[i])}  # UTF-8 text with a stray byte
+    paged = [i for i in bad if i not in stray_set]
+    if page is None and paged:
+        page = choose_code_page(b"\n".join(lines[i] for i in paged[:2000]), name, [i + 1 for i in paged])
     out = []
     bad_lines: dict[int, str] = {}
     page_lines = []
-    stray_set, paged_set = set(stray), set(paged)
+    paged_set = set(paged)
     for i, line in enumerate(lines):
         if i in stray_set:
             bad_lines[i + 1] = line.decode("utf-8", errors="replace").rstrip("\r")
@@ -263,7 +410,7 @@ def analyse(data: bytes, name: str) -> Decoded:
     if text.startswith("\ufeff"):
         text = text[1:]
     label = "UTF-8"
-    notes = []
+    notes = [("utf8_lines", show_lines([i + 1 for i in utf8_lines]))] if given else []
     if page_lines:
         label = t("read.encoding_mixed", page=page_label(page), n=len(page_lines), lines=show_lines(page_lines))
     if bad_lines:
