@@ -348,3 +348,37 @@ def test_a_cp1251_line_that_is_valid_utf8_stays_cp1251(tmp_path):
     assert df["client_id"].tolist() == ["ООО Ромашка", "Сё", "АО Гранит"] and encoding_of(df) == "cp1251"
     assert not _decode._has_utf8_line("Сё;1\n".encode("cp1251"))
     assert _decode._has_utf8_line("Ёж;1\n".encode()) and _decode._has_utf8_line("ok €;1\n".encode())
+
+
+_CP1251_BODY = "Дата;Контрагент;Сумма\n" + "".join(
+    f"0{1 + i % 9}.01.2025;{c};{100 + i},50\n" for i, c in enumerate(["ООО Ромашка", "АО Гранит", "ИП Петров А.В."] * 7))
+
+
+@pytest.mark.parametrize("page, label", [("koi8-r", "KOI8-R"), ("cp866", "cp866")])
+def test_lines_in_another_cyrillic_page_after_cp1251_are_decoded_in_it(tmp_path, page, label):
+    """Two exports pasted together: 21 cp1251 lines, then two in KOI8-R or cp866 (read as cp1251
+    they were "ппп тПНБЫЛБ" and "ЋЋЋ ђ®¬ иЄ")."""
+    path = tmp_path / "two.csv"
+    tail = "10.01.2025;ООО Ромашка;999,00\n11.01.2025;ИП Сидоров;555,00\n"
+    path.write_bytes(_CP1251_BODY.encode("cp1251") + tail.encode(page))
+    df = read(path, columns=_RU)
+    assert df["client_id"].tolist()[-3:] == ["ИП Петров А.В.", "ООО Ромашка", "ИП Сидоров"]
+    assert df["client_id"].nunique() == 4
+    assert encoding_of(df) == f"cp1251, and {label} on 2 lines (23, 24 (2))"
+
+
+def test_camel_case_names_in_cp1251_stay_cp1251(tmp_path):
+    """"МегаФон" has a lower-case letter before an upper-case one, as KOI8-R read as cp1251 has: the
+    line is looked at and, reading no better in another page, stays cp1251."""
+    text = _CP1251_BODY + "10.01.2025;ПАО МегаФон;1,00\n11.01.2025;ВкусВилл;2,00\n"
+    df = read(write(tmp_path, text, encoding="cp1251"), columns=_RU)
+    assert df["client_id"].tolist()[-2:] == ["ПАО МегаФон", "ВкусВилл"] and encoding_of(df) == "cp1251"
+
+
+def test_the_cp1251_suspect_check_sees_pairs_at_both_offsets():
+    from kamlib.data.read import _decode
+
+    for text, page in [("аП", "cp1251"), ("Ромашка", "koi8-r"), ("ромашка", "cp866")]:
+        for pad in ("", "x"):
+            assert _decode._cp1251_suspect((pad + text).encode(page)), (text, page, pad)
+    assert not _decode._cp1251_suspect("x ООО «Ромашка», Сёмин № 5".encode("cp1251"))
