@@ -382,3 +382,19 @@ def test_the_cp1251_suspect_check_sees_pairs_at_both_offsets():
         for pad in ("", "x"):
             assert _decode._cp1251_suspect((pad + text).encode(page)), (text, page, pad)
     assert not _decode._cp1251_suspect("x ООО «Ромашка», Сёмин № 5".encode("cp1251"))
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, codec):
+    """Its ASCII characters put a zero byte at every other position: UTF-16, not "binary data"."""
+    text = "date;client_id;revenue\n2025-01-05;ООО Ромашка;10\n2025-01-06;АО Гранит;20\n"
+    df = read(write(tmp_path, text, encoding=codec))
+    assert df["client_id"].tolist() == ["ООО Ромашка", "АО Гранит"] and df["revenue"].sum() == 30
+    assert encoding_of(df).startswith(codec.upper() + " (no byte-order mark")
+
+
+def test_binary_with_zero_bytes_at_odd_positions_is_still_refused(tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_bytes(bytes(b for i in range(4000) for b in (i % 32, 0)))  # 16-bit integers: control characters
+    with pytest.raises(KamError, match="binary"):
+        read(path)

@@ -224,10 +224,26 @@ def decode_given(data: bytes, name: str, encoding: str) -> str:
         ) from None
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text without a byte-order mark: the ASCII
+    characters of a CSV (digits, separators, line ends) put a NUL byte at every other position,
+    where a binary file has NULs at both; None otherwise."""
+    sample = head[:8192]
+    if len(sample) < 16 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd >= 0.3 and zeros_even <= 0.01:
+        return "utf-16-le"
+    if zeros_even >= 0.3 and zeros_odd <= 0.01:
+        return "utf-16-be"
+    return None
+
+
 def sniff(head: bytes, name: str) -> str | None:
     """A codec decided from the first bytes alone (``utf-8``, ``utf-16``), or None when the
     whole file must be looked at (:func:`analyse`)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -432,15 +448,18 @@ def _has_utf8_line(data) -> bool:
 def analyse(data: bytes, name: str, page: str | None = None) -> Decoded:
     """Decide the encoding of a whole file's bytes (see the module docstring). ``page``: the one-byte
     code page the user gave with ``encoding=``; lines that are UTF-8 text stay UTF-8 (and are listed)."""
-    if page is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    bare = None if page is not None else utf16_without_bom(data[:8192])
+    if page is None and (bare or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        codec = bare or "utf-16"
         try:
-            return Decoded("UTF-16", None, data.decode("utf-16"))
+            text = data.decode(codec)
         except UnicodeDecodeError as exc:
             line = _line_of(data, exc.start)
             raise KamDataError(
-                t("load_errors.encoding_failed", file=name, where=t("load.line"), line=line, encoding="utf-16"),
+                t("load_errors.encoding_failed", file=name, where=t("load.line"), line=line, encoding=codec),
                 file=name, rows=[line],
             ) from None
+        return Decoded(t("read.encoding_utf16_no_bom", codec=codec.upper()) if bare else "UTF-16", None, text)
     bom = data.startswith(codecs.BOM_UTF8)
     if page is None:
         try:
