@@ -375,9 +375,11 @@ def test_camel_case_names_in_cp1251_stay_cp1251(tmp_path):
     assert df["client_id"].tolist()[-2:] == ["ПАО МегаФон", "ВкусВилл"] and encoding_of(df) == "cp1251"
 
 
-def test_the_cp1251_suspect_check_sees_pairs_at_both_offsets():
+@pytest.mark.parametrize("chunk", [2, 3, 4, 5, 1 << 18])
+def test_the_cp1251_suspect_check_sees_pairs_at_both_offsets(monkeypatch, chunk):
     from kamlib.data.read import _decode
 
+    monkeypatch.setattr(_decode, "_PAIR_CHUNK", chunk)
     for text, page in [("аП", "cp1251"), ("Ромашка", "koi8-r"), ("ромашка", "cp866")]:
         for pad in ("", "x"):
             assert _decode._cp1251_suspect((pad + text).encode(page)), (text, page, pad)

@@ -314,25 +314,31 @@ _CP1251_CLASSES = bytes(
 _SUSPECT_LINES = 10_000  # at most this many suspect lines are decoded to look
 
 
+_PAIR_CHUNK = 1 << 18  # bytes looked at in one go: the work arrays stay in the CPU cache
+
+
 def _cp1251_suspect(block: bytes, work: dict | None = None) -> bool:
     """Whether ``block`` may hold a line in another page than cp1251: a lower-case letter before an
     upper-case one (KOI8-R title case), or two bytes in a row of 80-BF (cp866 letters; in cp1251 text
-    only signs such as "«Ё" pair so). The bytes are read as 16-bit pairs at both offsets (NumPy,
-    into reused buffers ``work``): about 0.2 s for 330 MB, no per-line work."""
+    only signs such as "«Ё" pair so). The bytes are read as 16-bit pairs at both offsets (NumPy, in
+    256 KiB pieces, into reused buffers ``work``): about 0.15 s for 330 MB, no per-line work."""
     import numpy as np
 
     work = {} if work is None else work
-    for offset in (0, 1):
-        pairs = np.frombuffer(block, dtype="<u2", offset=offset, count=(len(block) - offset) // 2)
-        n = len(pairs)
-        if "masked" not in work or len(work["masked"]) < n:
-            work.update(masked=np.empty(n, dtype="<u2"), hit=np.empty(n, dtype=bool))
-        masked, hit = work["masked"][:n], work["hit"][:n]
-        for mask, value in ((0xE0E0, 0xC0E0), (0xC0C0, 0x8080)):  # (E0-FF, C0-DF); (80-BF, 80-BF)
-            np.bitwise_and(pairs, mask, out=masked)
-            np.equal(masked, value, out=hit)
-            if hit.any():
-                return True
+    if "masked" not in work:
+        size = _PAIR_CHUNK // 2 + 1
+        work.update(masked=np.empty(size, dtype="<u2"), hit=np.empty(size, dtype=bool))
+    view = memoryview(block)
+    for start in range(0, len(block), _PAIR_CHUNK):
+        part = view[start: start + _PAIR_CHUNK + 1]  # (one more byte: the pair across pieces)
+        for offset in (0, 1):
+            pairs = np.frombuffer(part, dtype="<u2", offset=offset, count=(len(part) - offset) // 2)
+            masked, hit = work["masked"][: len(pairs)], work["hit"][: len(pairs)]
+            for mask, value in ((0xE0E0, 0xC0E0), (0xC0C0, 0x8080)):  # (E0-FF, C0-DF); (80-BF, 80-BF)
+                np.bitwise_and(pairs, mask, out=masked)
+                np.equal(masked, value, out=hit)
+                if hit.any():
+                    return True
     return False
 
 
