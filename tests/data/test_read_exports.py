@@ -351,7 +351,8 @@ def test_a_cp1251_line_that_is_valid_utf8_stays_cp1251(tmp_path):
 
 
 _CP1251_BODY = "Дата;Контрагент;Сумма\n" + "".join(
-    f"0{1 + i % 9}.01.2025;{c};{100 + i},50\n" for i, c in enumerate(["ООО Ромашка", "АО Гранит", "ИП Петров А.В."] * 7))
+    f"0{1 + i % 9}.01.2025;{c};{100 + i},50\n"
+    for i, c in enumerate(["ООО Ромашка", "АО Гранит", "ИП Петров А.В."] * 7))
 
 
 @pytest.mark.parametrize("page, label", [("koi8-r", "KOI8-R"), ("cp866", "cp866")])

@@ -5,15 +5,25 @@ The rules (each decision is recorded in the load report):
 - A byte-order mark decides: UTF-8 (BOM), UTF-16.
 - A file that is valid UTF-8 is UTF-8. One stray undecodable byte does not flip a
   whole file to another encoding: only the line that holds it is affected.
-- A file in which no line is UTF-8 with non-ASCII letters is in a one-byte code
-  page. ``charset-normalizer`` names the family; between the Cyrillic code pages
-  (cp1251, KOI8-R, cp866) the one whose letters are the most frequent Russian
-  letters wins. When two are too close to call, the reader refuses and asks for
-  ``encoding=`` rather than garble the text.
-- A *mixed* file (lines of UTF-8 text and lines in a code page, as when two exports
-  are pasted together) is decoded line by line; the lines read in the code page are
-  listed. A line that is neither (UTF-8 letters next to an undecodable byte, or a
-  code-page line that does not decode to letters) is excluded with its line number.
+- UTF-16 without a byte-order mark is told by the zero byte of its ASCII characters at
+  every other position.
+- A line counts as UTF-8 text only when its two-byte characters are plausible letters
+  (modern Cyrillic, Latin): cp1251 "Сё" is valid UTF-8 for the archaic "Ѹ", and stays cp1251.
+- A file in which no line is UTF-8 text is in a one-byte code page (never a multi-byte
+  CJK codec). A Cyrillic page wins when the text reads as Cyrillic words in it (letters
+  in one case pattern, no Cyrillic letters inside Latin words) and not as Western words
+  in cp1252; between cp1251, KOI8-R and cp866 the one whose letters are the most
+  frequent Russian letters wins. A Western text gets cp1252 (or charset-normalizer's
+  Latin page when that reads it better). When the readings are too close to call, the
+  reader refuses and asks for ``encoding=`` rather than garble the text.
+- In a cp1251 file, lines in KOI8-R or cp866 (two exports pasted together) are found
+  by their byte pairs, decoded in their page and listed.
+- A *mixed* file (lines of UTF-8 text and lines in a code page) is decoded line by
+  line; the lines read in the code page are listed, and a refusal names them. A line
+  that is neither (UTF-8 letters next to an undecodable byte, or a code-page line that
+  does not decode to letters) is excluded with its line number.
+- A one-byte ``encoding=`` given by the user applies to the lines that are not UTF-8
+  text; the UTF-8 lines stay UTF-8 and are listed.
 """
 
 from __future__ import annotations
@@ -418,9 +428,10 @@ _SCAN_BLOCK = 1 << 24
 
 def _has_utf8_line(data) -> bool:
     """Whether a line of ``data`` (bytes or a memory map) decodes as UTF-8 and holds non-ASCII
-    characters, all plausible (:func:`plausible_utf8`). Only the lines holding a complete multi-byte sequence (a lead byte and its
-    continuation bytes) are decoded; those are found with NumPy, 16 MiB at a time. In code-page
-    text they are rare (an upper-case cp1251 letter before "ё", as in "Сёмин")."""
+    characters, all plausible (:func:`plausible_utf8`). Only the lines holding a complete
+    multi-byte sequence (a lead byte and its continuation bytes) are decoded; those are found
+    with NumPy, 16 MiB at a time. In code-page text they are rare (an upper-case cp1251 letter
+    before "ё", as in "Сёмин")."""
     import numpy as np
 
     raw = np.frombuffer(data, dtype=np.uint8)
