@@ -401,3 +401,8 @@ def test_binary_with_zero_bytes_at_odd_positions_is_still_refused(tmp_path):
     path.write_bytes(bytes(b for i in range(4000) for b in (i % 32, 0)))  # 16-bit integers: control characters
     with pytest.raises(KamError, match="binary"):
         read(path)
+
+
+def test_utf16_with_a_byte_order_mark_is_named_plainly(tmp_path):
+    df = read(write(tmp_path, "date;client_id;revenue\n2025-01-05;Ромашка;10\n", encoding="utf-16"))
+    assert df["client_id"].tolist() == ["Ромашка"] and encoding_of(df) == "UTF-16"

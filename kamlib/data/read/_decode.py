@@ -239,7 +239,7 @@ def utf16_without_bom(head: bytes) -> str | None:
     characters of a CSV (digits, separators, line ends) put a NUL byte at every other position,
     where a binary file has NULs at both; None otherwise."""
     sample = head[:8192]
-    if len(sample) < 16 or b"\x00" not in sample:
+    if len(sample) < 16 or b"\x00" not in sample or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     even, odd = sample[0::2], sample[1::2]
     zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
@@ -465,8 +465,9 @@ def _has_utf8_line(data) -> bool:
 def analyse(data: bytes, name: str, page: str | None = None) -> Decoded:
     """Decide the encoding of a whole file's bytes (see the module docstring). ``page``: the one-byte
     code page the user gave with ``encoding=``; lines that are UTF-8 text stay UTF-8 (and are listed)."""
-    bare = None if page is not None else utf16_without_bom(data[:8192])
-    if page is None and (bare or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+    bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    bare = None if page is not None or bom16 else utf16_without_bom(data[:8192])
+    if page is None and (bare or bom16):
         codec = bare or "utf-16"
         try:
             text = data.decode(codec)
