@@ -274,3 +274,135 @@ def test_utf8_lines_found_across_scan_blocks(monkeypatch, step):
     for utf8 in ["Ё;3\n", "ok €;3\n", "𝐀;3\n"]:  # a sequence of two, three and four bytes
         assert _decode._has_utf8_line(cp + utf8.encode("utf-8") + cp)
     assert not _decode._has_utf8_line(cp * 3)
+
+
+# --- encodings: plausible readings only (adversarial cases) ---------------------------------------
+
+_UTF8_HEAD = "Дата;Контрагент;Сумма\n05.01.2025;ООО Ромашка;100,00\n06.01.2025;АО Гранит;200,00\n"
+_RU = {"Контрагент": "client_id", "Дата": "date", "Сумма": "revenue"}
+
+
+def encoding_of(df) -> str:
+    return dict(kamlib.load_report(df).read_as)["encoding"]
+
+
+@pytest.mark.parametrize("client", ["ЁЛКА", "ООО «Ёж»", "ИП Петров", "ЭКО"])
+def test_a_short_cp1251_line_in_a_utf8_file_is_read_in_cp1251_not_a_cjk_page(tmp_path, client):
+    """charset-normalizer calls the bytes of "ЁЛКА" (A8 CB CA C0) big5: a multi-byte CJK codec is no
+    reading of one line of a Russian export ("ЁЛКА" became "佯岍")."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_UTF8_HEAD.encode() + f"07.01.2025;{client};300,00\n".encode("cp1251"))
+    df = read(path, columns=_RU)
+    assert df["client_id"].tolist() == ["ООО Ромашка", "АО Гранит", client]
+    assert encoding_of(df) == "UTF-8, and cp1251 on 1 lines (4 (1))"
+
+
+def test_a_western_cp1252_file_is_not_read_as_koi8r(tmp_path):
+    """Accents inside Latin words read as Western text; KOI8-R made "Müller" "MЭller"."""
+    names = ["Müller GmbH", "Café Olé SARL", "Søren Ålund AB", "Nestlé"]
+    text = "date;client_id;revenue\n" + "".join(f"2025-01-0{i + 5};{n};{i + 1}00\n" for i, n in enumerate(names))
+    df = read(write(tmp_path, text, encoding="cp1252"))
+    assert df["client_id"].tolist() == names and encoding_of(df) == "cp1252"
+
+
+def test_russian_text_is_not_taken_for_western(tmp_path):
+    text = "date;client_id;revenue\n" + "".join(f"2025-01-0{i};Торговый дом {i};1{i}\n" for i in range(1, 8))
+    df = read(write(tmp_path, text, encoding="cp1251"))
+    assert df["client_id"].iloc[0] == "Торговый дом 1" and encoding_of(df) == "cp1251"
+
+
+def test_too_close_to_call_in_a_mixed_file_names_the_lines_and_keeps_utf8(tmp_path):
+    """"ТЦ ЮГ" in cp1251 reads as "рж чц" in KOI8-R, both plausible: the advice names the line and
+    the page; following it reads that line in cp1251 and leaves the UTF-8 lines UTF-8."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_UTF8_HEAD.encode() + "07.01.2025;ТЦ ЮГ;300,00\n".encode("cp1251"))
+    with pytest.raises(KamDataError, match=r"UTF-8 except 1 lines \(4 \(1\)\).*encoding=\"cp1251\"") as err:
+        read(path, columns=_RU)
+    assert err.value.rows == [4]
+    df = read(path, columns=_RU, encoding="cp1251")
+    assert df["client_id"].tolist() == ["ООО Ромашка", "АО Гранит", "ТЦ ЮГ"]
+    assert encoding_of(df) == "UTF-8, and cp1251 on 1 lines (4 (1))"
+    assert "1, 2, 3 (3)" in dict(kamlib.load_report(df).read_as)["utf8_lines"]
+
+
+def test_a_given_one_byte_page_does_not_garble_utf8_lines(tmp_path):
+    """English header, UTF-8 Cyrillic clients, one cp1251 line, read with encoding="cp1251": the
+    UTF-8 clients were loaded as "РћРћРћ Р РѕРјР°С€РєР°" without a word."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("date;client_id;revenue\n2025-01-05;ООО Ромашка;100\n2025-01-06;АО Гранит;200\n".encode()
+                     + "2025-01-07;ИП Петров;300\n".encode("cp1251"))
+    df = read(path, encoding="cp1251")
+    assert df["client_id"].tolist() == ["ООО Ромашка", "АО Гранит", "ИП Петров"]
+    assert dict(kamlib.load_report(df).read_as)["utf8_lines"] == "2, 3 (2)"
+    plain = read(write(tmp_path, "date;client_id;revenue\n2025-01-05;Сёмин;100\n", encoding="cp1251"),
+                 encoding="cp1251")  # a one-byte file read as given, nothing else said
+    assert plain["client_id"].tolist() == ["Сёмин"] and "utf8_lines" not in dict(kamlib.load_report(plain).read_as)
+
+
+def test_a_cp1251_line_that_is_valid_utf8_stays_cp1251(tmp_path):
+    """cp1251 "Сё" is D1 B8, valid UTF-8 for the archaic "Ѹ": not a plausible UTF-8 line."""
+    from kamlib.data.read import _decode
+
+    text = "Дата;Контрагент;Сумма\n05.01.2025;ООО Ромашка;100,00\n06.01.2025;Сё;200,00\n07.01.2025;АО Гранит;1\n"
+    df = read(write(tmp_path, text, encoding="cp1251"), columns=_RU)
+    assert df["client_id"].tolist() == ["ООО Ромашка", "Сё", "АО Гранит"] and encoding_of(df) == "cp1251"
+    assert not _decode._has_utf8_line("Сё;1\n".encode("cp1251"))
+    assert _decode._has_utf8_line("Ёж;1\n".encode()) and _decode._has_utf8_line("ok €;1\n".encode())
+
+
+_CP1251_BODY = "Дата;Контрагент;Сумма\n" + "".join(
+    f"0{1 + i % 9}.01.2025;{c};{100 + i},50\n"
+    for i, c in enumerate(["ООО Ромашка", "АО Гранит", "ИП Петров А.В."] * 7))
+
+
+@pytest.mark.parametrize("page, label", [("koi8-r", "KOI8-R"), ("cp866", "cp866")])
+def test_lines_in_another_cyrillic_page_after_cp1251_are_decoded_in_it(tmp_path, page, label):
+    """Two exports pasted together: 21 cp1251 lines, then two in KOI8-R or cp866 (read as cp1251
+    they were "ппп тПНБЫЛБ" and "ЋЋЋ ђ®¬ иЄ")."""
+    path = tmp_path / "two.csv"
+    tail = "10.01.2025;ООО Ромашка;999,00\n11.01.2025;ИП Сидоров;555,00\n"
+    path.write_bytes(_CP1251_BODY.encode("cp1251") + tail.encode(page))
+    df = read(path, columns=_RU)
+    assert df["client_id"].tolist()[-3:] == ["ИП Петров А.В.", "ООО Ромашка", "ИП Сидоров"]
+    assert df["client_id"].nunique() == 4
+    assert encoding_of(df) == f"cp1251, and {label} on 2 lines (23, 24 (2))"
+
+
+def test_camel_case_names_in_cp1251_stay_cp1251(tmp_path):
+    """"МегаФон" has a lower-case letter before an upper-case one, as KOI8-R read as cp1251 has: the
+    line is looked at and, reading no better in another page, stays cp1251."""
+    text = _CP1251_BODY + "10.01.2025;ПАО МегаФон;1,00\n11.01.2025;ВкусВилл;2,00\n"
+    df = read(write(tmp_path, text, encoding="cp1251"), columns=_RU)
+    assert df["client_id"].tolist()[-2:] == ["ПАО МегаФон", "ВкусВилл"] and encoding_of(df) == "cp1251"
+
+
+@pytest.mark.parametrize("chunk", [2, 3, 4, 5, 1 << 18])
+def test_the_cp1251_suspect_check_sees_pairs_at_both_offsets(monkeypatch, chunk):
+    from kamlib.data.read import _decode
+
+    monkeypatch.setattr(_decode, "_PAIR_CHUNK", chunk)
+    for text, page in [("аП", "cp1251"), ("Ромашка", "koi8-r"), ("ромашка", "cp866")]:
+        for pad in ("", "x"):
+            assert _decode._cp1251_suspect((pad + text).encode(page)), (text, page, pad)
+    assert not _decode._cp1251_suspect("x ООО «Ромашка», Сёмин № 5".encode("cp1251"))
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, codec):
+    """Its ASCII characters put a zero byte at every other position: UTF-16, not "binary data"."""
+    text = "date;client_id;revenue\n2025-01-05;ООО Ромашка;10\n2025-01-06;АО Гранит;20\n"
+    df = read(write(tmp_path, text, encoding=codec))
+    assert df["client_id"].tolist() == ["ООО Ромашка", "АО Гранит"] and df["revenue"].sum() == 30
+    assert encoding_of(df).startswith(codec.upper() + " (no byte-order mark")
+
+
+def test_binary_with_zero_bytes_at_odd_positions_is_still_refused(tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_bytes(bytes(b for i in range(4000) for b in (i % 32, 0)))  # 16-bit integers: control characters
+    with pytest.raises(KamError, match="binary"):
+        read(path)
+
+
+def test_utf16_with_a_byte_order_mark_is_named_plainly(tmp_path):
+    df = read(write(tmp_path, "date;client_id;revenue\n2025-01-05;Ромашка;10\n", encoding="utf-16"))
+    assert df["client_id"].tolist() == ["Ромашка"] and encoding_of(df) == "UTF-16"

@@ -28,7 +28,7 @@ from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
 from ._common import HEADER_SEARCH, _DELIMITERS, _MAJOR, _SAMPLE_CHARS, _TEXT_DTYPE, _is_empty  # noqa: F401
 from ._options import _check_required, _clean_header, _has_required  # noqa: F401
-from ._decode import Decoded, analyse, code_page_of_file, decode_given, sniff
+from ._decode import Decoded, analyse, code_page_of_file, decode_given, sniff, utf8_lines_in_page, utf16_without_bom
 from ._cells import _as_bool_array, _is_text_dtype  # noqa: F401
 
 
@@ -220,10 +220,13 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         head = fh.read(_SNIFF_BYTES)
     if not head.strip():
         raise KamDataError(t("load_errors.empty_file", file=name), file=name)
-    _check_text(head, name)
+    bare16 = utf16_without_bom(head)
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or bare16 is not None
+    # (UTF-16 without a byte-order mark: its text looked at, not its zero bytes)
+    _check_text(head.decode(bare16, errors="replace").encode() if bare16 else head, name)
     # old Mac line ends (CR only) and stray NUL bytes: read on the exact path, cleaned and recorded
     cr_only = b"\n" not in head and b"\r" in head
-    nul = b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    nul = b"\x00" in head and not utf16
     given = options.get("encoding")
     whitespace = options.get("delimiter") == "whitespace"  # space-aligned columns
     if whitespace:
@@ -234,6 +237,9 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
         label = given
         if codec in ("utf-8", "utf_8"):
             codec = "utf-8"
+        decoded = utf8_lines_in_page(path, name, codec)
+        if decoded is not None:
+            codec, label = decoded.codec, decoded.label
     else:
         codec = sniff(head, name)
         label = {"utf-8": "UTF-8 (BOM)" if head.startswith(codecs.BOM_UTF8) else "UTF-8"}.get(codec or "", codec)
@@ -245,10 +251,10 @@ def _csv_source(path: Path, name: str, table: str, mapping: dict, options: dict)
             codec, label = decoded.codec, decoded.label
     if cr_only or nul or whitespace:
         data = path.read_bytes()
-        if given is not None:
-            text = decode_given(data, name, given)
-        elif decoded is not None and decoded.text is not None:
+        if decoded is not None and decoded.text is not None:
             text = decoded.text
+        elif given is not None:
+            text = decode_given(data, name, given)
         else:
             decoded = analyse(data, name)
             codec, label = decoded.codec, decoded.label
