@@ -217,11 +217,12 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     where_col[repeated] = first_col
     # a totals line ("Итого", "Total") in an id column or the first column
     distinct = {}
-    if "client_id" in converted:  # client ids repeat: the checks on them run once per distinct id
-        conv = converted["client_id"]
-        if conv.codes is None:
-            conv.codes, conv.uniques = _factorize(conv.values)
-        distinct[position["client_id"]] = (conv.codes, conv.uniques)
+    for name in _FACTORIZED:  # client ids and product groups repeat: checked once per distinct value
+        if name in converted:
+            conv = converted[name]
+            if conv.codes is None:
+                conv.codes, conv.uniques = _factorize(conv.values)
+            distinct[position[name]] = (conv.codes, conv.uniques)
     # (and the product column: "Итого" or "Всего по документу" there marks a subtotal of the lines above)
     totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec), "product_group")]
                            + [first_col],
@@ -376,6 +377,10 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     return frame, report
 
 
+_FACTORIZED = ("client_id", "product_group")
+"""Text columns numbered (dictionary-encoded) as they are converted: their values repeat, and the
+totals-line, identity and double-export checks work on the numbers and the distinct values."""
+
 _PARALLEL_ROWS = 200_000
 """From this many rows the columns are converted by two threads: the work is in pyarrow's and
 NumPy's kernels, which release the GIL, so a second core shortens a big read by about a third of
@@ -383,13 +388,13 @@ the conversion time. Each column's conversion is a pure function of its cells: s
 
 
 def _convert_all(jobs: list, table: str, n: int):
-    """``(column, position, converted)`` for every job, in the jobs' order. Client ids are also
-    numbered (dictionary-encoded) in their job, for the identity and totals checks."""
+    """``(column, position, converted)`` for every job, in the jobs' order. Client ids and product
+    groups are also numbered (dictionary-encoded) in their job (:data:`_FACTORIZED`)."""
 
     def one(job):
         column, j, cells, col_options = job
         conv = _convert(cells, column.kind, col_options, _RANGES.get((table, column.name)))
-        if column.name == "client_id":
+        if column.name in _FACTORIZED:
             conv.codes, conv.uniques = _factorize(conv.values)
         return column, j, conv
 
