@@ -90,3 +90,12 @@ def test_a_value_read_with_its_only_separator_as_thousands_is_named_in_the_repor
         assert len(lines) == 1 and "12500" in lines[0] and "thousands" in lines[0] and "line 2" in lines[0]
     plain = read(write(tmp_path, "date;client_id;revenue\n2025-01-01;C1;1.234,50\n2025-01-02;C2;3,25\n"))
     assert "grouping" not in str(kamlib.load_report(plain))  # "1.234,50" shows both signs in one value
+
+
+@pytest.mark.parametrize("header", ["date;client_id;revenue;Revenue", "Дата;Контрагент;Сумма;сумма"])
+def test_two_headers_giving_one_column_are_refused_naming_both(tmp_path, header):
+    """As the reader's docstring says: an exact match does not silently win over a case-only one."""
+    path = write(tmp_path, header + "\n2025-01-05;C1;100;999\n")
+    first, second = header.split(";")[2:]
+    with pytest.raises(KamDataError, match=f'"{first}", "{second}"'):
+        read(path, columns=MAPPING)

@@ -73,7 +73,9 @@ Column mapping file (``columns="columns.toml"``)
     sheet = "Продажи"          # Excel sheet name (or its position, 0 = first)
 
 Headers are matched after stripping spaces, exactly first, then ignoring case;
-canonical names need no mapping. Mapping entries that match no header are
+canonical names need no mapping. Two headers that would both give one column
+(``Сумма`` and ``сумма``, or ``revenue`` and ``Revenue``) are refused, naming both:
+keep one, or map the one you mean. Mapping entries that match no header are
 ignored, so one file can serve several tables.
 """
 
