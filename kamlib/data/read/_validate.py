@@ -634,7 +634,8 @@ def _count_distinct(s: pd.Series) -> int:
     valid = arrow.drop_null() if arrow.null_count else arrow
     numbers = _as_whole_numbers(valid)
     if numbers is not None:
-        numbers = np.sort(numbers)
+        numbers = numbers if numbers.flags.writeable else numbers.copy()
+        numbers.sort()  # (in place: the array is ours)
         return int(len(numbers) and 1 + np.count_nonzero(numbers[1:] != numbers[:-1]))
     return int(pc.count_distinct(valid).as_py())
 
