@@ -99,3 +99,31 @@ def test_two_headers_giving_one_column_are_refused_naming_both(tmp_path, header)
     first, second = header.split(";")[2:]
     with pytest.raises(KamDataError, match=f'"{first}", "{second}"'):
         read(path, columns=MAPPING)
+
+
+# --- a second adversarial pass, after the encoding rules were made stricter ---------------------------
+
+
+@pytest.mark.parametrize(("client", "product", "encoding"), [
+    ("ПАО МегаФон", "Связь", "cp1251"), ("ООО Сбер", "СберБизнес", "cp1251"),
+    ("ООО ТрансСервисГрупп", "Товар", "koi8-r"),
+])
+def test_camel_case_russian_names_keep_their_cyrillic_page(tmp_path, client, product, encoding):
+    """Names written in camel case ("МегаФон") are Russian words: a one-line file holding them was
+    read as ISO-8859-5 or Hebrew cp1255, because such words did not count as Cyrillic."""
+    path = tmp_path / "one.csv"
+    path.write_bytes(f"date;client_id;product_group;revenue\n2025-01-01;{client};{product};100\n".encode(encoding))
+    df = read(path)
+    assert df["client_id"].tolist() == [client] and df["product_group"].tolist() == [product]
+
+
+def test_utf8_lines_in_other_cyrillic_alphabets_stay_utf8(tmp_path):
+    """Kazakh "қ", "ұ" and the Ukrainian apostrophe "ʼ" are text: such UTF-8 lines were excluded as
+    undecodable (in a file mixing UTF-8 and cp1251) or garbled (with encoding="cp1251")."""
+    path = tmp_path / "kz.csv"
+    path.write_bytes("Дата;Контрагент;Номенклатура;Сумма\n01.01.2025;ТОО Ақжол;Күріш;100,00\n".encode()
+                     + "02.01.2025;ИП Петров;Гвозди;200,00\n".encode("cp1251"))
+    assert read(path, columns=MAPPING)["client_id"].tolist() == ["ТОО Ақжол", "ИП Петров"]
+    path = write(tmp_path, "Дата;Контрагент;Номенклатура;Сумма\n01.01.2025;ООО Ромашка;Трубы;100,00\n"
+                           "02.01.2025;ТОВ Мʼясо;Мʼясо;200,00\n")
+    assert read(path, columns=MAPPING, encoding="cp1251")["client_id"].tolist() == ["ООО Ромашка", "ТОВ Мʼясо"]

@@ -76,16 +76,13 @@ def _letters_ratio(text: str) -> float:
     return good / len(high)
 
 
-# two-byte UTF-8 characters (U+0080-U+07FF) that real text in the supported languages holds: modern
-# Cyrillic (Russian, Ukrainian, Belarusian), Latin-1 and Latin Extended-A letters, the usual signs. A
-# line that is valid UTF-8 but decodes to another two-byte character (archaic "Ѹ" from cp1251 "Сё",
-# Greek "Π" from cp1251 "О" + no-break space) is a code-page line whose bytes happen to pair like
-# UTF-8: an upper-case cp1251 letter (C0-DF) before ё, «, » or a no-break space (80-BF). Three- and
-# four-byte sequences need a lower-case letter before two or three such bytes, which Russian text
-# does not hold, so those characters (€, №, dashes, CJK, emoji) count as UTF-8 text.
-_PLAUSIBLE = (r"\u0401\u0404\u0406\u0407\u040e\u0410-\u044f\u0451\u0454\u0456\u0457\u045e\u0490\u0491"
-              r"\u00a0-\u00ff\u0100-\u017f")
-_IMPLAUSIBLE = re.compile(rf"(?![{_PLAUSIBLE}])[\u0080-\u07ff]")
+# two-byte UTF-8 characters (U+0080-U+07FF) that real text does not hold: C1 controls, and the archaic
+# Cyrillic letters and marks (U+0460-U+0489). A line that is valid UTF-8 but decodes to one of these
+# ("Ѹ" from cp1251 "Сё") is a code-page line whose bytes happen to pair like UTF-8: an upper-case
+# cp1251 letter (C0-DF) before ё, «, » or a no-break space (80-BF). Every other character counts as
+# text (Kazakh "қ", Ukrainian "ʼ", accents, Greek, Hebrew...); three- and four-byte sequences need a
+# lower-case letter before two or three such bytes, which Russian text does not hold.
+_IMPLAUSIBLE = re.compile("[\u0080-\u009f\u0460-\u0489]")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁіїєўґІЇЄЎҐ]+")
 _LATIN_PAGES = ("cp1252", "cp1250", "cp1257", "cp1254", "latin_1", "iso8859_15", "iso8859_2", "cp1258", "mac_roman")
@@ -94,7 +91,7 @@ _FEW_LETTERS, _CLOSE_FEW = 10, 1.3  # ...and much better when the text has fewer
 
 
 def plausible_utf8(text: str) -> bool:
-    """Whether decoded UTF-8 ``text`` holds non-ASCII characters, all plausible (see ``_PLAUSIBLE``)."""
+    """Whether decoded UTF-8 ``text`` holds non-ASCII characters, none implausible (see ``_IMPLAUSIBLE``)."""
     return not text.isascii() and _IMPLAUSIBLE.search(text) is None
 
 
@@ -108,7 +105,12 @@ def _one_byte(codec: str) -> bool:
 
 
 def _case_ok(word: str) -> bool:
-    return len(word) < 2 or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+    """Lower, upper or title case, or camel case ("МегаФон", "СберБизнес": upper-case letters only
+    at the start and after a lower-case one, never two in a row nor last)."""
+    if len(word) < 2 or word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()):
+        return True
+    return word[0].isupper() and not word[-1].isupper() and \
+        not any(a.isupper() and b.isupper() for a, b in zip(word, word[1:]))
 
 
 def _cyrillic_fit(text: str) -> float:
@@ -182,8 +184,8 @@ def choose_code_page(raw: bytes, name: str, lines: list[int] | None = None) -> s
         return _western_page(sample, guess)
     if scores:  # both readings fit: ask
         _refuse(name, [max(scores, key=scores.get), "cp1252"], lines)
-    if guess is not None and lines is None:
-        return guess
+    if guess is not None and lines is None and guess in _LATIN_PAGES:
+        return guess  # (a Greek, Hebrew, Thai... page is not taken on charset-normalizer's word: asked)
     _refuse(name, [], lines)
     raise AssertionError  # pragma: no cover - _refuse raises
 
