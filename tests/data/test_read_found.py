@@ -127,3 +127,35 @@ def test_utf8_lines_in_other_cyrillic_alphabets_stay_utf8(tmp_path):
     path = write(tmp_path, "Дата;Контрагент;Номенклатура;Сумма\n01.01.2025;ООО Ромашка;Трубы;100,00\n"
                            "02.01.2025;ТОВ Мʼясо;Мʼясо;200,00\n")
     assert read(path, columns=MAPPING, encoding="cp1251")["client_id"].tolist() == ["ООО Ромашка", "ТОВ Мʼясо"]
+
+
+@pytest.mark.parametrize("space", ["\u00a0\u00a0", "\u202f", "\u3000", "\ufeff", "\u200b"])
+@pytest.mark.parametrize("column", ["client", "product"])
+def test_a_totals_word_after_a_no_break_or_invisible_space_is_a_totals_line(tmp_path, space, column):
+    """1C pads some cells with no-break spaces: "  Итого" was loaded as a sale (the amount twice)."""
+    client, product = (space + "Итого", "Трубы") if column == "client" else ("ООО Ромашка", space + "Итого")
+    path = write(tmp_path, "Документ;Дата;Контрагент;Номенклатура;Количество;Сумма\n"
+                           "РН-1;05.01.2025;ООО Ромашка;Трубы;2;1 000,00\n"
+                           f"РН-1;05.01.2025;{client};{product};2;1 000,00\n")
+    mapping = {**MAPPING, "Документ": "order_id"}
+    df = read(path, columns=mapping)
+    assert df["revenue"].sum() == 1000 and [e.reason for e in kamlib.load_report(df).excluded] == ["totals_line"]
+
+
+def test_a_product_named_like_a_subtotal_is_kept(tmp_path):
+    """In the item column only a subtotal's own wording counts: "Всего понемногу" is a cake."""
+    path = write(tmp_path, "Дата;Контрагент;Номенклатура;Количество;Сумма\n05.01.2025;ООО Ромашка;Трубы;2;1 000,00\n"
+                           "05.01.2025;АО Гранит;Всего понемногу;1;500,00\n05.01.2025;АО Гранит;Всего по документу;1;500,00\n")
+    df = read(path, columns=MAPPING)
+    assert df["product_group"].tolist() == ["Трубы", "Всего понемногу"]
+
+
+@pytest.mark.parametrize("value", ["0,250", "-0,500", "012,500"])
+def test_a_leading_zero_never_starts_a_group_of_thousands(tmp_path, value):
+    """"0,250" beside "300.25" was read as 250 (the comma taken for a thousands separator): a
+    leading zero shows a decimal comma, so the two conventions clash and one value is excluded,
+    reported."""
+    path = write(tmp_path, f"date;client_id;revenue\n2025-01-01;C1;{value}\n2025-01-02;C2;300.25\n")
+    df = read(path)
+    assert 250 not in df["revenue"].abs().tolist() and 500 not in df["revenue"].abs().tolist()
+    assert len(df) + len(kamlib.load_report(df).excluded) == 2 and kamlib.load_report(df).excluded

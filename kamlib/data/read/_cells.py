@@ -275,7 +275,7 @@ def _number_pattern(decimal: str) -> str:
     other = "." if decimal == "," else ","
     group = "[" + re.escape(other) + "".join(_SPACES) + "]"
     d = re.escape(decimal)
-    return rf"[+-]?(?:\d{{1,3}}(?:{group}\d{{3}})+(?:{d}\d*)?|\d+(?:{d}\d*)?|{d}\d+)(?:[eE][+-]?\d+)?"
+    return rf"[+-]?(?:[1-9]\d{{0,2}}(?:{group}\d{{3}})+(?:{d}\d*)?|\d+(?:{d}\d*)?|{d}\d+)(?:[eE][+-]?\d+)?"
 
 
 def _parse_numbers(
@@ -684,8 +684,10 @@ def _separator_evidence(text: pd.Series, mask: np.ndarray, sep: str) -> tuple[st
     idx = np.flatnonzero(mask)
     sub = text.iloc[idx]
     e = re.escape(sep)
+    # (a leading zero, as in "0,250", "012,500", cannot start a group of thousands)
     decimal_shape = _as_bool_array(sub.str.fullmatch(
-        rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+|{_SIGN}\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+{e}\d+"))
+        rf"{_SIGN}\d*{e}(?:\d{{1,2}}|\d{{4,}})|{_SIGN}\d{{4,}}{e}\d+|{_SIGN}0\d*{e}\d+"
+        rf"|{_SIGN}\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+{e}\d+"))
     if decimal_shape.any():
         return "decimal", sep, int(idx[np.flatnonzero(decimal_shape)[0]]), int(decimal_shape.sum())
     grouped = _as_bool_array(sub.str.fullmatch(rf"{_SIGN}\d{{1,3}}(?:{e}\d{{3}}){{2,}}"))

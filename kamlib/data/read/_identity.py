@@ -30,6 +30,7 @@ import pandas as pd
 
 _INVISIBLE = re.compile("[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+")
 _BRACKETS = "()[]{}<>\"'«»“”„`"
+_ZERO_WIDTH = "\ufeff\u200b\u2060"  # invisible at either end of an id: a byte-order mark, zero-width spaces
 
 
 @lru_cache(maxsize=4096)
@@ -60,7 +61,7 @@ def identity_key(value: str) -> str:
 
 def placeholder_key(value: str) -> str:
     """The form a placeholder is compared in: casefolded, trimmed, brackets and quotes dropped."""
-    text = unicodedata.normalize("NFKC", value).strip().strip(_BRACKETS).strip().casefold()
+    text = unicodedata.normalize("NFKC", value).strip().strip(_ZERO_WIDTH).strip().strip(_BRACKETS).strip().casefold()
     return re.sub(r"\s+", " ", text)
 
 
@@ -153,6 +154,6 @@ def placeholder_keys(uniques: pd.Series) -> pd.Series:
 
     arrow = pa.array(_text(uniques).array)
     arrow = pc.utf8_normalize(arrow, form="NFKC")
-    arrow = pc.utf8_trim(pc.utf8_trim_whitespace(arrow), _BRACKETS)
+    arrow = pc.utf8_trim(pc.utf8_trim_whitespace(pc.utf8_trim(pc.utf8_trim_whitespace(arrow), _ZERO_WIDTH)), _BRACKETS)
     arrow = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_trim_whitespace(arrow)), "\\s+", " ")
     return pd.Series(arrow.to_pandas(), index=uniques.index)

@@ -226,7 +226,7 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
     # (and the product column: "Итого" or "Всего по документу" there marks a subtotal of the lines above)
     totals = _totals_lines(data, rows, [position.get(c) for c in ("client_id", _key_of(spec), "product_group")]
                            + [first_col],
-                           options.get("total_words", TOTAL_WORDS), distinct)
+                           options.get("total_words", TOTAL_WORDS), distinct, items=(position.get("product_group"),))
     if "date" in converted and (unread := np.flatnonzero(converted["date"].bad > 0)).size:
         # "Итого:" in the date column of an export whose first column is a line number
         in_date = _totals_lines(data, rows[unread], [position["date"]], options.get("total_words", TOTAL_WORDS))
@@ -490,7 +490,9 @@ def _arrow_of(s: pd.Series):
     return chunked
 
 
-_LEADING = " \t\n\v\f\r(["  # what may precede the first letter in the patterns below: spaces, a bracket
+# spaces a cell may start with besides ASCII ones (no-break, narrow, figure, ideographic; BOM, zero width)
+_OTHER_SPACES = "\u00a0\u202f\u2007\u3000\ufeff\u200b"
+_LEADING = " \t\n\v\f\r([" + _OTHER_SPACES  # what may precede the first letter in the patterns below
 
 
 def _match(s: pd.Series, pattern: str, lead: str | None = None) -> np.ndarray:
@@ -537,36 +539,39 @@ def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], n
     return candidate
 
 
-def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tuple, distinct: dict | None = None
-                  ) -> np.ndarray:
+def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tuple, distinct: dict | None = None,
+                  items: tuple = ()) -> np.ndarray:
     """Per row, the position of the first of ``columns`` whose cell is a totals word ("Итого",
     "Total", ...), or -1: rows that are no totals line.
 
     ``distinct`` maps a column position to (codes per row, distinct trimmed values): such a
-    column is checked once per distinct value.
+    column is checked once per distinct value. In the ``items`` columns (product names) a cell
+    must be a totals word or start with one of :data:`_ITEM_TOTAL_PREFIXES` ("Всего по
+    документу"): "Всего понемногу" is a product.
     """
     keys = {total_key(w) for w in words}
     firsts = sorted({k.split(" ")[0] for k in keys})
-    pattern = rf"^\s*[\(\[]?(?:{'|'.join(map(re.escape, firsts))})"
+    pattern = "^[\\s" + _OTHER_SPACES + rf"]*[\(\[]?(?:{'|'.join(map(re.escape, firsts))})"
     lead = "".join(sorted({w[0] for w in firsts})) if all(firsts) else None
 
-    def hits(col: pd.Series) -> np.ndarray:
+    def hits(col: pd.Series, prefixes: tuple) -> np.ndarray:
         found = np.zeros(len(col), dtype=bool)
         for i in np.flatnonzero(_match(col, pattern, lead=lead)):
             value = col.iloc[i]
-            if isinstance(value, str) and (total_key(value) in keys or total_key(value).startswith(_TOTAL_PREFIXES)):
+            if isinstance(value, str) and (total_key(value) in keys or total_key(value).startswith(prefixes)):
                 found[i] = True
         return found
 
     out = np.full(len(rows), -1, dtype=np.int32)
     for j in dict.fromkeys(j for j in columns if j is not None):
+        prefixes = _ITEM_TOTAL_PREFIXES if j in items else _TOTAL_PREFIXES
         if distinct and j in distinct:
             codes, uniques = distinct[j]
-            per_value = hits(pd.Series(pd.array(uniques, dtype=_TEXT_DTYPE)))
+            per_value = hits(pd.Series(pd.array(uniques, dtype=_TEXT_DTYPE)), prefixes)
             found = (codes >= 0) & per_value[np.maximum(codes, 0)] if per_value.any() else None
         else:
             col = data[j] if len(rows) == data.shape[0] else data[j].iloc[rows]
-            found = hits(col.reset_index(drop=True))
+            found = hits(col.reset_index(drop=True), prefixes)
         if found is not None and found.any():
             out[found & (out < 0)] = j
     return out
@@ -575,6 +580,9 @@ def _totals_lines(data: pd.DataFrame, rows: np.ndarray, columns: list, words: tu
 # a cell starting with one of these words and a space is a (sub)totals line: "Итого за I квартал";
 # English words only match whole ("Total Oil" is a client's name)
 _TOTAL_PREFIXES = ("итого ", "всего ", "итого:", "всего:", "total:", "subtotal ", "subtotal:")
+# in a product column only a subtotal's own wording counts ("Всего по документу", "Итого за день")
+_ITEM_TOTAL_PREFIXES = ("итого по ", "всего по ", "итого за ", "всего за ", "итого:", "всего:", "total:", "subtotal ",
+                        "subtotal:")
 
 
 def _implausible_dates(conv: _Converted, date_range) -> tuple[np.ndarray, str | None]:
