@@ -159,3 +159,13 @@ def test_a_leading_zero_never_starts_a_group_of_thousands(tmp_path, value):
     df = read(path)
     assert 250 not in df["revenue"].abs().tolist() and 500 not in df["revenue"].abs().tolist()
     assert len(df) + len(kamlib.load_report(df).excluded) == 2 and kamlib.load_report(df).excluded
+
+
+def test_an_undecodable_line_is_not_also_counted_as_a_blank_line(tmp_path):
+    path = tmp_path / "stray.csv"
+    path.write_bytes("date;client_id;revenue\n2025-01-05;Ромашка;10\n".encode() + b"2025-01-06;\xd0\xa0\xff;20\n"
+                     + "2025-01-07;Лето;30\n".encode())
+    report = str(kamlib.load_report(read(path)))
+    assert "undecodable bytes: 1 (line 3)" in report and "blank lines" not in report
+    path.write_bytes(path.read_bytes().replace(b"10\n", b"10\n\n"))  # and one real blank line: counted alone
+    assert "blank lines skipped: 1" in str(kamlib.load_report(read(path)))

@@ -81,7 +81,12 @@ def _build(source: _Source, table: str, mapping: dict, options: dict) -> tuple[p
                 break
         if blank.any():
             rows = np.flatnonzero(~blank)
-            read_as.append(("blank", str(int(blank.sum()))))
+            # (an undecodable line is left empty where it stood: it is reported as such, not as blank)
+            undecodable = {line for line, why, _raw in source.pre_excluded if why == "undecodable"}
+            n_blank = sum(line not in undecodable for line in source.labels(np.flatnonzero(blank))) \
+                if undecodable else int(blank.sum())
+            if n_blank:
+                read_as.append(("blank", str(n_blank)))
     n = len(rows)
     if n == 0 and not source.pre_excluded:
         if source.is_file and source.header_line is not None:
