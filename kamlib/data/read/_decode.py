@@ -210,7 +210,7 @@ def _refuse(name: str, pages: list[str], lines: list[int] | None) -> None:
     example = pages[0] if pages else "cp1251"
     if lines is not None:
         key = "read.encoding_ambiguous_lines" if pages else "read.encoding_unknown_lines"
-        message = t(key, file=name, pages=shown, page=example, n=len(lines), lines=show_lines(lines))
+        message = t(key, file=name, pages=shown, page=example, lines=lines_text(lines))
     elif pages:
         message = t("read.encoding_ambiguous", file=name, pages=shown, page=example)
     else:
@@ -403,8 +403,8 @@ def _two_pages(data, page: str, ranges: list[tuple[int, int]]) -> Decoded | None
     lines = bytes(data).decode(page).split("\n")
     for (line_start, line_end), number in zip(odd, numbers):
         lines[number - 1] = data[line_start:line_end].decode(other)
-    label = t("read.encoding_two_pages", page=page_label(page), other=page_label(other), n=len(numbers),
-              lines=show_lines(numbers))
+    label = t("read.encoding_two_pages", page=page_label(page), other=page_label(other),
+              lines=lines_text(numbers))
     return Decoded(label, None, "\n".join(lines))
 
 
@@ -556,7 +556,7 @@ def _mixed(lines: list[bytes], utf8_lines: list[int], bad: list[int], name: str,
     label = "UTF-8"
     notes = [("utf8_lines", show_lines([i + 1 for i in utf8_lines]))] if given else []
     if page_lines:
-        label = t("read.encoding_mixed", page=page_label(page), n=len(page_lines), lines=show_lines(page_lines))
+        label = t("read.encoding_mixed", page=page_label(page), lines=lines_text(page_lines))
     if bad_lines:
         notes.append(("undecodable", show_lines(sorted(bad_lines))))
     return Decoded(label, None, text, bad_lines, notes)
@@ -567,5 +567,12 @@ def page_label(codec: str) -> str:
 
 
 def show_lines(lines: list[int]) -> str:
+    """The first line numbers, and how many there are: "4 (1)", "4, 9, 12, 15, 20, … (31)"."""
     text = ", ".join(str(n) for n in lines[:_SHOW])
     return text + (", …" if len(lines) > _SHOW else "") + f" ({len(lines)})"
+
+
+def lines_text(lines: list[int]) -> str:
+    """Lines for a sentence: "line 4", "31 lines (4, 9, 12, 15, 20, …)"."""
+    shown = ", ".join(str(n) for n in lines[:_SHOW]) + (", …" if len(lines) > _SHOW else "")
+    return t("read.line_one", lines=shown) if len(lines) == 1 else t("read.line_many", n=len(lines), lines=shown)
