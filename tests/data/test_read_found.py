@@ -169,3 +169,16 @@ def test_an_undecodable_line_is_not_also_counted_as_a_blank_line(tmp_path):
     assert "undecodable bytes: 1 (line 3)" in report and "blank lines" not in report
     path.write_bytes(path.read_bytes().replace(b"10\n", b"10\n\n"))  # and one real blank line: counted alone
     assert "blank lines skipped: 1" in str(kamlib.load_report(read(path)))
+
+
+def test_two_exports_with_byte_order_marks_pasted_together(tmp_path):
+    """`cat a.csv b.csv`: the second file's mark sits before its header (a repeated header, not a
+    bad date) or before its first data line (an invisible mark, not part of the date)."""
+    export = "\ufeffdate;client_id;revenue\n2025-01-05;C1;10\n2025-01-06;C2;20\n"
+    path = tmp_path / "both.csv"
+    path.write_text(export + export, encoding="utf-8")
+    df = read(path)
+    assert len(df) == 4 and [(e.line, e.reason) for e in kamlib.load_report(df).excluded] == [(4, "repeated_header")]
+    path.write_text(export + "\ufeff2025-01-07;C3;30\n", encoding="utf-8")
+    df = read(path)
+    assert df["date"].dt.day.tolist() == [5, 6, 7] and not kamlib.load_report(df).excluded

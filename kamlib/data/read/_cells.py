@@ -60,6 +60,9 @@ def _as_bool_array(x: object) -> np.ndarray:
     return np.array(x, dtype=bool)
 
 
+_INVISIBLE_LEAD = ("\ufeff", "\u200b", "\u2060")  # invisible at the start of a cell: not part of a number or date
+
+
 @dataclass
 class _Cells:
     """A column split by what its cells hold (so each kind is converted once, vectorised)."""
@@ -74,6 +77,8 @@ def _cells(s: pd.Series) -> _Cells:
     n = len(s)
     if _is_text_dtype(s):
         text = s.reset_index(drop=True).str.strip()
+        if _as_bool_array(text.str.startswith(_INVISIBLE_LEAD)).any():  # a byte-order mark of a pasted export
+            text = text.str.lstrip("".join(_INVISIBLE_LEAD)).str.strip()
         text = text.mask(_as_bool_array(text.eq("")))
         kind = np.where(_as_bool_array(text.isna()), _EMPTY, _TEXT).astype(np.int8)
         return _Cells(n, kind, text, None)

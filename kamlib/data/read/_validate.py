@@ -533,7 +533,9 @@ def _repeated_header(data: pd.DataFrame, rows: np.ndarray, headers: list[str], n
         return out
     j0 = cols[0]
     first = data[j0] if len(rows) == data.shape[0] else data[j0].iloc[rows]
-    candidate = _match(first.reset_index(drop=True), r"^\s*" + re.escape(headers[j0]) + r"\s*$", lead=headers[j0][0])
+    # (the header of a second export pasted below the first may carry its byte-order mark)
+    candidate = _match(first.reset_index(drop=True), "^[\\s" + _OTHER_SPACES + "]*" + re.escape(headers[j0]) + r"\s*$",
+                       lead=headers[j0][0])
     if not candidate.any():
         return out
     for j in cols[1:]:
