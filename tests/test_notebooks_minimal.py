@@ -59,10 +59,20 @@ def run_minimal(name: str, folder: Path, out_dir: Path, columns: dict | None = N
     """Execute ``notebooks/<name>.ipynb`` on ``folder`` with papermill; return the executed notebook."""
     papermill = pytest.importorskip("papermill", reason="papermill comes with the course extra")
     out = out_dir / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters={"DATA": str(folder), "COLUMNS": columns},
-        kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
-    )  # raises PapermillExecutionError, with the cell and the traceback, when a cell fails
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(ROOT / "notebooks" / f"{name}.ipynb"), str(out),
+                parameters={"DATA": str(folder), "COLUMNS": columns},
+                kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
+            )  # raises PapermillExecutionError, with the cell and the traceback, when a cell fails
+            break
+        except RuntimeError as exc:
+            # jupyter_client picks the kernel's TCP ports before the kernel binds them: a kernel started at
+            # the same moment by the other test worker can take one ("Address already in use"), and the
+            # kernel dies before running any cell. That start is tried once more; a cell error is not retried.
+            if attempt == 2 or "Kernel died before replying to kernel_info" not in str(exc):
+                raise
     return json.loads(out.read_text(encoding="utf-8"))
 
 
