@@ -27,6 +27,7 @@ from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
 from ._common import _MAJOR, _BOOL, _CODE, _DATE, _DATE_DTYPE, _DOTTED_DATE, _EMPTY, _ISO_DATE, _MISSING_WORDS, _NO, _NUM, _OTHER, _SPACES, _TEXT, _TEXT_DTYPE, _YES, _is_empty, _kind  # noqa: F401
+from ._identity import _ZERO_WIDTH
 
 
 def _text_of(v: object) -> str | None:
@@ -60,9 +61,6 @@ def _as_bool_array(x: object) -> np.ndarray:
     return np.array(x, dtype=bool)
 
 
-_INVISIBLE_LEAD = ("\ufeff", "\u200b", "\u2060")  # invisible at the start of a cell: not part of a number or date
-
-
 @dataclass
 class _Cells:
     """A column split by what its cells hold (so each kind is converted once, vectorised)."""
@@ -77,8 +75,8 @@ def _cells(s: pd.Series) -> _Cells:
     n = len(s)
     if _is_text_dtype(s):
         text = s.reset_index(drop=True).str.strip()
-        if _as_bool_array(text.str.startswith(_INVISIBLE_LEAD)).any():  # a byte-order mark of a pasted export
-            text = text.str.lstrip("".join(_INVISIBLE_LEAD)).str.strip()
+        if _as_bool_array(text.str.startswith(tuple(_ZERO_WIDTH))).any():  # a byte-order mark of a pasted export
+            text = text.str.lstrip(_ZERO_WIDTH).str.strip()  # (not part of a number or a date)
         text = text.mask(_as_bool_array(text.eq("")))
         kind = np.where(_as_bool_array(text.isna()), _EMPTY, _TEXT).astype(np.int8)
         return _Cells(n, kind, text, None)

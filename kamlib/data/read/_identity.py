@@ -30,7 +30,7 @@ import pandas as pd
 
 _INVISIBLE = re.compile("[\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\s]+")
 _BRACKETS = "()[]{}<>\"'«»“”„`"
-_ZERO_WIDTH = "\ufeff\u200b\u2060"  # invisible at either end of an id: a byte-order mark, zero-width spaces
+_ZERO_WIDTH = "\ufeff\u200b\u2060"  # invisible at the ends of an id or a cell: a byte-order mark, zero-width spaces
 
 
 @lru_cache(maxsize=4096)
