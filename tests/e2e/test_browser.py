@@ -497,20 +497,26 @@ def _expected_matrix(orders, data: dict) -> dict[str, int]:
     return out
 
 
-def _open_abc_explorer(session, page) -> dict:
-    """Notebook 03 run in the page, its explorer drawn: what the explorer shows (READ_ABC)."""
-    relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
-    open_and_run_all(session, page, relative)
-    wait_for_widget(page, root, ".kam-abc-matrix", relative, session.origin[relative])
-    return page.evaluate(READ_ABC, root)
+ABC_ROOT = f"{PANEL} .kam-abc-explorer"
+
+
+@contextlib.contextmanager
+def _abc_explorer(session, shots: str):
+    """Notebook 03 run in a new page, its explorer drawn: yields (page, the sample company's orders,
+    what the explorer shows first (READ_ABC)); screenshots named ``shots`` if the body fails; the
+    kernel shut down and the page closed after a body that passed."""
+    page = session.context.new_page()
+    with screenshots_on_failure(page, shots):
+        open_and_run_all(session, page, ABC_NOTEBOOK)
+        wait_for_widget(page, ABC_ROOT, ".kam-abc-matrix", ABC_NOTEBOOK, session.origin[ABC_NOTEBOOK])
+        yield page, kamlib.read_folder(session.course / "data").orders, page.evaluate(READ_ABC, ABC_ROOT)
+    session.lab.shutdown_kernel_of(ABC_NOTEBOOK)
+    page.close()
 
 
 def test_abc_slider_moves_the_matrix_as_kamlib_says(session):
-    relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
-    orders = kamlib.read_folder(session.course / "data").orders
-    page = session.context.new_page()
-    with screenshots_on_failure(page, "03_abc_xyz"):
-        before = _open_abc_explorer(session, page)
+    root = ABC_ROOT
+    with _abc_explorer(session, "03_abc_xyz") as (page, orders, before):
         assert before["error"] is None, before["error"]
         assert before["cells"] == _expected_matrix(orders, before["data"])  # the page agrees with kamlib at the start
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_before.png"))
@@ -528,52 +534,46 @@ def test_abc_slider_moves_the_matrix_as_kamlib_says(session):
         after = page.evaluate(READ_ABC, root)
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_after.png"))
 
-    assert after["error"] is None, after["error"]
-    a_shown = int(after["readouts"]["a"])
-    assert a_shown == target
-    assert float(after["data"]["abcA"]) == a_shown / 100  # the threshold the page shows is the one used
-    expected = _expected_matrix(orders, after["data"])
-    assert after["cells"] == expected
-    assert after["cells"] != before["cells"]  # moving A by 10 points re-cuts the sample company
-    rows = {c: sum(n for k, n in expected.items() if k.startswith(c)) for c in "ABC"}
-    assert {c: after["classes"][c] for c in "ABC"} == rows
-    session.lab.shutdown_kernel_of(relative)
-    page.close()
+        assert after["error"] is None, after["error"]
+        a_shown = int(after["readouts"]["a"])
+        assert a_shown == target
+        assert float(after["data"]["abcA"]) == a_shown / 100  # the threshold the page shows is the one used
+        expected = _expected_matrix(orders, after["data"])
+        assert after["cells"] == expected
+        assert after["cells"] != before["cells"]  # moving A by 10 points re-cuts the sample company
+        rows = {c: sum(n for k, n in expected.items() if k.startswith(c)) for c in "ABC"}
+        assert {c: after["classes"][c] for c in "ABC"} == rows
 
 
 def test_abc_method_toggle_switches_xyz_as_kamlib_says(session):
     """The course teaches XYZ by purchase frequency: the explorer starts there, and its toggle switches to CV."""
-    relative, root = ABC_NOTEBOOK, f"{PANEL} .kam-abc-explorer"
-    orders = kamlib.read_folder(session.course / "data").orders
-    page = session.context.new_page()
-    with screenshots_on_failure(page, "03_abc_xyz_method"):
-        before = _open_abc_explorer(session, page)
+    root = ABC_ROOT
+    with _abc_explorer(session, "03_abc_xyz_method") as (page, orders, before):
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_frequency.png"))
         page.locator(f"{root} .kam-abc-method button", has_text="CV").click()
         page.wait_for_function(SETTLED_METHOD, arg=[root, "cv"])
         after = page.evaluate(READ_ABC, root)
         page.locator(root).screenshot(path=str(ARTIFACTS / "03_abc_xyz_cv.png"))
 
-    assert before["error"] is None and after["error"] is None, (before["error"], after["error"])
-    # before: the course's default, frequency with abc_xyz's default cut-offs (Z below 1/3, X from 3/4)
-    assert before["data"]["method"] == "frequency" and json.loads(before["data"]["settings"])["method"] == "frequency"
-    assert (before["readouts"]["x"], before["readouts"]["y"]) == ("33", "75")
-    assert "Z below" in before["labels"]["x"] and "X from" in before["labels"]["y"]
-    assert "frequency" in before["method"] and "frequency" in before["xyzLine"]
-    assert before["cells"] == _expected_matrix(orders, before["data"])
-    default = kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=json.loads(before["data"]["settings"])["as_of"]))
-    assert {x: before["classes"][x] for x in "XYZ"} == {x: int(default.counts[x].sum()) for x in "XYZ"}
-    # after: CV with its own defaults (X below 10 %, Y up to 25 %), the sliders relabelled, the matrix re-cut
-    assert after["data"]["method"] == "cv" and json.loads(after["data"]["settings"])["method"] == "cv"
-    assert (float(after["data"]["xyzX"]), float(after["data"]["xyzY"])) == (0.10, 0.25)
-    assert (after["readouts"]["x"], after["readouts"]["y"]) == ("10", "25")
-    assert "X below" in after["labels"]["x"] and "CV" in after["labels"]["y"]
-    assert "CV" in after["method"] and "CV" in after["xyzLine"]
-    assert after["cells"] == _expected_matrix(orders, after["data"])
-    assert after["cells"] != before["cells"]
-    assert {c: after["classes"][c] for c in "ABC"} == {c: before["classes"][c] for c in "ABC"}  # ABC untouched
-    session.lab.shutdown_kernel_of(relative)
-    page.close()
+        assert before["error"] is None and after["error"] is None, (before["error"], after["error"])
+        # before: the course's default, frequency with abc_xyz's default cut-offs (Z below 1/3, X from 3/4)
+        assert before["data"]["method"] == "frequency"
+        assert json.loads(before["data"]["settings"])["method"] == "frequency"
+        assert (before["readouts"]["x"], before["readouts"]["y"]) == ("33", "75")
+        assert "Z below" in before["labels"]["x"] and "X from" in before["labels"]["y"]
+        assert "frequency" in before["method"] and "frequency" in before["xyzLine"]
+        assert before["cells"] == _expected_matrix(orders, before["data"])
+        default = kamlib.abc_xyz_matrix(kamlib.abc_xyz(orders, as_of=json.loads(before["data"]["settings"])["as_of"]))
+        assert {x: before["classes"][x] for x in "XYZ"} == {x: int(default.counts[x].sum()) for x in "XYZ"}
+        # after: CV with its own defaults (X below 10 %, Y up to 25 %), the sliders relabelled, the matrix re-cut
+        assert after["data"]["method"] == "cv" and json.loads(after["data"]["settings"])["method"] == "cv"
+        assert (float(after["data"]["xyzX"]), float(after["data"]["xyzY"])) == (0.10, 0.25)
+        assert (after["readouts"]["x"], after["readouts"]["y"]) == ("10", "25")
+        assert "X below" in after["labels"]["x"] and "CV" in after["labels"]["y"]
+        assert "CV" in after["method"] and "CV" in after["xyzLine"]
+        assert after["cells"] == _expected_matrix(orders, after["data"])
+        assert after["cells"] != before["cells"]
+        assert {c: after["classes"][c] for c in "ABC"} == {c: before["classes"][c] for c in "ABC"}  # ABC untouched
 
 
 READ_NPS = """(root) => {
