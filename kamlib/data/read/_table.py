@@ -27,7 +27,7 @@ from ..._validate import check_choice
 from ...labels import t
 from .._schema import TABLES, columns_of, required_columns
 from ._common import HEADER_SEARCH, _DELIMITERS, _MAJOR, _SAMPLE_CHARS, _TEXT_DTYPE, _is_empty  # noqa: F401
-from ._options import _check_required, _clean_header, _has_required  # noqa: F401
+from ._options import _check_required, _clean_header, _has_required, _required, _resolve  # noqa: F401
 from ._decode import Decoded, analyse, code_page_of_file, decode_given, sniff, utf8_lines_in_page, utf16_without_bom
 from ._cells import _as_bool_array, _is_text_dtype  # noqa: F401
 
@@ -695,8 +695,6 @@ def _header_over_data(candidates: list[int], numbers: list[int], cells: dict, ro
     """
     if not candidates:
         return None, []
-    from ._options import _required, _resolve
-
     required = set(_required(table))
     h, passed = candidates[0], []
     for nxt in candidates[1:]:
